@@ -1,0 +1,37 @@
+package dev.imageci.cli;
+
+import dev.imageci.config.Config;
+import dev.imageci.config.ConfigException;
+import dev.imageci.config.ConfigReader;
+import dev.imageci.render.DockerfileRenderer;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code imageci render CONFIG}: validates the form and prints its Dockerfile. */
+@Command(
+    name = "render",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Validates CONFIG and prints the Dockerfile rendered from it on stdout.",
+      "An invalid config prints one line per problem on stderr and exits with status 2."
+    })
+final class RenderCommand implements Callable<Integer> {
+
+  @Spec private CommandSpec spec;
+
+  @Parameters(paramLabel = "CONFIG", description = "The image form, YAML or JSON (by extension).")
+  private Path config;
+
+  @Override
+  public Integer call() throws ConfigException {
+    Config form = ConfigReader.read(config);
+    String dockerfile = new DockerfileRenderer().render(form);
+    spec.commandLine().getOut().print(dockerfile);
+    spec.commandLine().getOut().flush();
+    return 0;
+  }
+}

@@ -1,0 +1,107 @@
+package dev.imageci.render;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Every escape the Dockerfile needs, in one place. Each method turns a validated form value into
+ * the text of exactly one instruction argument, so that no value can end its own instruction, start
+ * another, or be changed by the builder's variable expansion.
+ *
+ * <p>Rules from https://docs.docker.com/reference/dockerfile/ ("Environment replacement", "Shell
+ * and exec form", "Parser directives").
+ */
+final class DockerfileSyntax {
+
+  // Characters that mean nothing to the builder's word processing (quotes, '$', '\', spaces).
+  private static final Pattern PLAIN_WORD = Pattern.compile("[A-Za-z0-9_./@+=,:%-]+");
+  private static final ObjectMapper JSON = jsonMapper();
+
+  private DockerfileSyntax() {}
+
+  /**
+   * A value for ENV, LABEL, WORKDIR or VOLUME, where the builder expands {@code $VAR} and removes
+   * quotes: double-quoted with {@code \ " $} escaped, so the image gets the value literally.
+   */
+  static String word(String value) {
+    if (!value.isEmpty() && PLAIN_WORD.matcher(value).matches()) {
+      return value;
+    }
+    StringBuilder quoted = new StringBuilder(value.length() + 2).append('"');
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '\\' || c == '"' || c == '$') {
+        quoted.append('\\');
+      }
+      quoted.append(c);
+    }
+    return quoted.append('"').toString();
+  }
+
+  /** {@code key=value} for ENV and LABEL; keys are validated to plain names. */
+  static String keyValue(String key, String value) {
+    return key + "=" + word(value);
+  }
+
+  /** A JSON array for the exec form of RUN, ENTRYPOINT, CMD and for VOLUME. */
+  static String execForm(List<String> arguments) {
+    try {
+      return JSON.writeValueAsString(arguments);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a list of strings always serializes", e);
+    }
+  }
+
+  /**
+   * The argument of one RUN instruction. A one-line command that the Dockerfile parser reads back
+   * unchanged stays in shell form; anything else (several lines, a trailing backslash, a leading
+   * '[', a heredoc marker, surrounding spaces) runs as the exact script through {@code /bin/sh -c}
+   * in exec form, so the shell sees what the user typed.
+   */
+  static String run(String command) {
+    boolean shellFormSafe =
+        command.indexOf('\n') < 0
+            && command.indexOf('\t') < 0
+            && command.equals(command.strip())
+            && !command.startsWith("[")
+            && !command.startsWith("#")
+            && !command.endsWith("\\")
+            && !command.contains("<<");
+    return shellFormSafe ? command : execForm(List.of("/bin/sh", "-c", command));
+  }
+
+  /** Comment lines for a multi-line remark; each line is inert after '#'. */
+  static List<String> comment(String text) {
+    return text.lines().map(line -> line.isEmpty() ? "#" : "# " + line).toList();
+  }
+
+  private static ObjectMapper jsonMapper() {
+    ObjectMapper mapper = new ObjectMapper();
+    mapper.getFactory().setCharacterEscapes(new LineSafeEscapes());
+    return mapper;
+  }
+
+  /** JSON escapes plus the Unicode line and paragraph separators, which some readers break on. */
+  private static final class LineSafeEscapes extends CharacterEscapes {
+    private static final long serialVersionUID = 1L;
+    private final int[] ascii = standardAsciiEscapesForJSON();
+
+    @Override
+    public int[] getEscapeCodesForAscii() {
+      return ascii;
+    }
+
+    @Override
+    public SerializableString getEscapeSequence(int c) {
+      if (c == 0x2028 || c == 0x2029 || c == 0x85) {
+        return new SerializedString(String.format("\\u%04x", c));
+      }
+      return null;
+    }
+  }
+}
