@@ -67,16 +67,27 @@ public final class BuildContext {
     Thread writer =
         new Thread(
             () -> {
-              try (out) {
+              try {
                 writeTo(out);
-              } catch (IOException e) {
-                ((FailingPipe) in).fail(e);
+              } catch (IOException | RuntimeException e) {
+                // Recorded before the pipe closes, so the reader never mistakes it for the end.
+                ((FailingPipe) in).fail(e instanceof IOException io ? io : new IOException(e));
+              } finally {
+                closeQuietly(out);
               }
             },
             "imageci-context-writer");
     writer.setDaemon(true);
     writer.start();
     return in;
+  }
+
+  private static void closeQuietly(OutputStream out) {
+    try {
+      out.close();
+    } catch (IOException e) {
+      // The reader has gone away; nothing is left to tell it.
+    }
   }
 
   private static TarArchiveEntry entry(String name, long size) {
