@@ -2,6 +2,7 @@ package dev.imageci.history;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -85,6 +86,15 @@ public record BuildRecord(
     Objects.requireNonNull(deadline, "deadline");
     Objects.requireNonNull(host, "host");
     tags = tags == null ? List.of() : List.copyOf(tags);
+    startedAt = toMillis(startedAt);
+    endedAt = toMillis(endedAt);
+    deadline = toMillis(deadline);
+    ownerStartedAt = toMillis(ownerStartedAt);
+  }
+
+  /** The stores keep milliseconds; so does the record, so that a record read back is equal. */
+  private static Instant toMillis(Instant instant) {
+    return instant == null ? null : instant.truncatedTo(ChronoUnit.MILLIS);
   }
 
   /** How long the attempt took, or empty while it runs. */

@@ -284,7 +284,7 @@ public final class JdbcHistoryStore implements HistoryStore {
       migrated = true;
     } catch (FlywayException e) {
       throw new HistoryException(
-          "cannot prepare the history schema (" + description + "): " + e.getMessage(), e);
+          "cannot prepare the history schema (" + description + "): " + rootMessage(e), e);
     }
   }
 
@@ -312,6 +312,16 @@ public final class JdbcHistoryStore implements HistoryStore {
             "cannot lock " + migrationLockFile + " to prepare the history: " + e.getMessage(), e);
       }
     }
+  }
+
+  /** Flyway wraps the driver's one-line reason in a banner; the reason is what people need. */
+  private static String rootMessage(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+    return message.lines().findFirst().orElse(message).strip();
   }
 
   private static void quietFlywayLogs() {
