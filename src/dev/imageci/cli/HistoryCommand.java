@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /** {@code imageci history}: lists, shows and compares recorded builds; flushes the spool. */
 @Command(
@@ -107,14 +108,22 @@ final class HistoryCommand implements Callable<Integer> {
   static final class ImageNameConverter implements ITypeConverter<ImageName> {
     @Override
     public ImageName convert(String value) {
-      return ImageName.parse(value);
+      try {
+        return ImageName.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
     }
   }
 
   static final class StatusConverter implements ITypeConverter<BuildStatus> {
     @Override
     public BuildStatus convert(String value) {
-      return BuildStatus.parse(value);
+      try {
+        return BuildStatus.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
     }
   }
 

@@ -61,7 +61,8 @@ final class HistoryDiff {
   }
 
   private static List<String> lines(String text) {
-    return text == null || text.isEmpty() ? List.of() : List.of(text.split("\n", -1));
+    // A final newline ends the last line; it does not start an empty one.
+    return text == null || text.isEmpty() ? List.of() : List.of(text.split("\n"));
   }
 
   static String sizeChange(Long before, Long after) {

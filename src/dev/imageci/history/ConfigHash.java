@@ -14,7 +14,12 @@ public final class ConfigHash {
 
   private ConfigHash() {}
 
-  /** {@code sha256:} and 64 hex digits over the Dockerfile without its comment lines. */
+  /**
+   * {@code sha256:} and 64 hex digits over the Dockerfile without its comment lines.
+   *
+   * <p>Limitation: the base image counts by name, not by digest, because resolving it needs the
+   * registry; a base that moved under the same tag is reused unless the build is forced.
+   */
   public static String of(String dockerfile) {
     StringBuilder instructions = new StringBuilder();
     for (String line : dockerfile.split("\n", -1)) {

@@ -83,6 +83,8 @@ public final class JdbcHistoryStore implements HistoryStore {
           // A late "running" (from a spool) never undoes a finished record.
           + " WHERE builds.status = 'running' OR excluded.status <> 'running'";
 
+  // Limitation: a new image's sequence starts at 01 even when the registry already has numbered
+  // tags, because the history does not read the registry's tag list.
   private static final String NEXT_TAG =
       "INSERT INTO tag_sequences (image, last_number) VALUES (?, 1)"
           + " ON CONFLICT (image) DO UPDATE SET last_number = tag_sequences.last_number + 1"

@@ -67,6 +67,8 @@ public final class StaleBuildSettler {
       pushed =
           probe
               .digestOf(record.image(), record.tags().get(0))
+              // Limitation: a byte-identical rebuild pushed under a fixed tag looks unpushed,
+              // because the registry cannot tell the two pushes apart.
               .filter(digest -> !digest.equals(record.priorDigest()));
     }
     BuildRecord.Builder done = record.toBuilder().endedAt(clock.instant());
