@@ -64,7 +64,8 @@ public final class HistoryRecorder implements AutoCloseable {
       delivered = flush();
       return new CatchUp(
           delivered, new StaleBuildSettler(store, probe, self, spool, clock).settle());
-    } catch (HistoryException | IOException e) {
+    } catch (HistoryException | IOException | RuntimeException e) {
+      // A registry probe may fail in ways of its own; none of them may stop the build.
       LOG.warn("The history could not catch up now; the next run tries again: {}", e.getMessage());
       return new CatchUp(delivered, List.of());
     }
@@ -119,7 +120,7 @@ public final class HistoryRecorder implements AutoCloseable {
   private String currentDigest(String image, List<String> tags) {
     try {
       return probe.digestOf(image, tags.get(0)).orElse(null);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       LOG.debug("Cannot read the current digest of {}:{}: {}", image, tags.get(0), e.toString());
       return null;
     }

@@ -46,7 +46,7 @@ public final class StaleBuildSettler {
         store.save(done);
         LOG.info("Settled build {} of {} as {}", record.id(), record.reference(), done.status());
         settled.add(done);
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException e) {
         LOG.warn(
             "Build {} of {} was left running; cannot ask the registry about it yet ({})",
             record.id(),

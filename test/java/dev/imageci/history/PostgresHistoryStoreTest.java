@@ -1,6 +1,7 @@
 package dev.imageci.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.URI;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 /**
  * The history contract on a real PostgreSQL ({@code IMAGECI_TEST_DB_*}), in a schema of its own
@@ -85,6 +87,18 @@ class PostgresHistoryStoreTest extends HistoryStoreContract {
         "IMAGECI_DB_URL", url + (url.contains("?") ? "&" : "?") + "currentSchema=" + SCHEMA,
         "IMAGECI_DB_USER", user,
         "IMAGECI_DB_PASSWORD", password);
+  }
+
+  @Test
+  void aFailedConnectionNamesTheDatabaseButNotThePassword() {
+    HistoryStore unreachable =
+        JdbcHistoryStore.postgres(
+            "jdbc:postgresql://127.0.0.1:1/imageci?password=s3cret-in-url", "ci", "s3cret");
+
+    assertThatThrownBy(() -> unreachable.list(HistoryQuery.latest(1)))
+        .isInstanceOf(HistoryException.class)
+        .hasMessageContaining("PostgreSQL jdbc:postgresql://127.0.0.1:1/imageci")
+        .hasMessageNotContaining("s3cret");
   }
 
   private static void execute(String sql) throws SQLException {
