@@ -242,7 +242,17 @@ public final class ConfigReader {
         bestDistance = distance;
       }
     }
-    return bestDistance <= Math.max(2, name.length() / 3) ? best : null;
+    if (bestDistance <= Math.max(2, name.length() / 3)) {
+      return best;
+    }
+    // A shortened name: "sha" for sha256, "runAfter" for runAfterRootfs.
+    String lower = name.toLowerCase(Locale.ROOT);
+    return lower.length() < 3
+        ? null
+        : known.stream()
+            .filter(k -> k.toLowerCase(Locale.ROOT).startsWith(lower))
+            .findFirst()
+            .orElse(null);
   }
 
   private <T> T required(JsonNode root, String field, BiFunction<String, String, T> parse) {
@@ -259,9 +269,14 @@ public final class ConfigReader {
     return text == null ? null : parse.apply(field, text);
   }
 
+  /** Null, or refused while parsing (already reported). */
+  private static boolean absent(JsonNode node) {
+    return node == null || node.isNull() || node.isMissingNode();
+  }
+
   /** The text of a scalar node, or null (with a problem when it is a list or mapping). */
   private String scalar(JsonNode node, String field) {
-    if (node == null || node.isNull()) {
+    if (absent(node)) {
       return null;
     }
     if (!node.isTextual()) {
@@ -274,7 +289,7 @@ public final class ConfigReader {
 
   private <T> List<T> list(JsonNode node, String field, BiFunction<String, String, T> parse) {
     List<T> values = new ArrayList<>();
-    if (node == null || node.isNull()) {
+    if (absent(node)) {
       return values;
     }
     if (!node.isArray()) {
@@ -304,7 +319,7 @@ public final class ConfigReader {
 
   private Map<String, String> map(JsonNode node, String field, Pattern keys, String keyRule) {
     Map<String, String> values = new LinkedHashMap<>();
-    if (node == null || node.isNull()) {
+    if (absent(node)) {
       return values;
     }
     if (!node.isObject()) {
@@ -324,7 +339,7 @@ public final class ConfigReader {
         continue;
       }
       String value = scalar(entry.getValue(), path);
-      if (value == null && entry.getValue().isNull()) {
+      if (value == null && entry.getValue().isNull() && !entry.getValue().isMissingNode()) {
         value = "";
       }
       if (value != null && singleLine(path, value, MAX_VALUE_CHARS)) {
@@ -368,6 +383,9 @@ public final class ConfigReader {
   private List<Tag> tags(JsonNode node) {
     if (node == null || node.isNull()) {
       return List.of(new Tag("latest"));
+    }
+    if (node.isMissingNode()) {
+      return List.of();
     }
     if (node.isArray() && node.isEmpty()) {
       problem("tag", "is an empty list; give at least one tag or leave it out for 'latest'", null);
@@ -424,27 +442,25 @@ public final class ConfigReader {
   }
 
   private Rootfs rootfs(JsonNode node, Path baseDir) {
-    if (node == null || node.isNull()) {
+    if (absent(node)) {
       return null;
     }
     String field = "rootfs";
-    String source;
+    JsonNode sourceNode = node;
     String sha256 = null;
     boolean allowSetuid = false;
     if (node.isObject()) {
       refuseUnknown(node, "rootfs.", ROOTFS_FIELDS);
-      source = required(node, "source", (f, t) -> t);
       field = "rootfs.source";
+      sourceNode = node.get("source");
+      if (sourceNode == null || sourceNode.isNull()) {
+        problem(field, "is required: a tarball path or an http(s) URL", null);
+      }
       sha256 = optional(node.get("sha256"), "rootfs.sha256", this::sha256);
       allowSetuid =
           Boolean.TRUE.equals(optional(node.get("allowSetuid"), "rootfs.allowSetuid", this::bool));
-      if (source == null && !node.has("source")) {
-        problems.remove(problems.size() - 1);
-        problem("rootfs.source", "is required: a tarball path or an http(s) URL", null);
-      }
-    } else {
-      source = scalar(node, field);
     }
+    String source = scalar(sourceNode, field);
     if (source == null || !singleLine(field, source, MAX_PATH_CHARS)) {
       return null;
     }
