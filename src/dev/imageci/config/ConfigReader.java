@@ -35,11 +35,11 @@ import java.util.regex.Pattern;
 public final class ConfigReader {
 
   public static final int MAX_CONFIG_BYTES = 1 << 20;
-  static final int MAX_COMMAND_CHARS = 16 * 1024;
-  static final int MAX_VALUE_CHARS = 8 * 1024;
-  static final int MAX_PATH_CHARS = 1024;
-  static final int MAX_REMARKS_CHARS = 4 * 1024;
-  static final int MAX_ITEMS = 100;
+  public static final int MAX_COMMAND_CHARS = 16 * 1024;
+  public static final int MAX_VALUE_CHARS = 8 * 1024;
+  public static final int MAX_PATH_CHARS = 1024;
+  public static final int MAX_REMARKS_CHARS = 4 * 1024;
+  public static final int MAX_ITEMS = 100;
 
   static final List<String> FIELDS =
       List.of(
