@@ -105,6 +105,7 @@ public final class DockerfileRenderer {
     model.put("expose", config.expose());
     model.put("volumes", config.volumes().isEmpty() ? "" : volumes(config.volumes()));
     model.put("labels", keyValues(config.labels()));
+    // Limitation: an empty entrypoint cannot clear the base image's; the form has no "empty" value.
     model.put(
         "entrypoint",
         config.entrypoint().isEmpty() ? "" : DockerfileSyntax.execForm(config.entrypoint()));

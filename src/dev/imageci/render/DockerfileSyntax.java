@@ -66,6 +66,7 @@ final class DockerfileSyntax {
    * heredoc), or starts or ends with a character Go's {@code unicode.IsSpace} trims.
    */
   static String run(String command) {
+    // Limitation: exec form ignores a base image's SHELL, because it names its program itself.
     boolean shellFormSafe =
         !command.isEmpty()
             && command.indexOf('\n') < 0
