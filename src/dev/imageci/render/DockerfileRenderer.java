@@ -58,7 +58,8 @@ public final class DockerfileRenderer {
 
   /** The name the rootfs archive has in the build context, as the ADD line refers to it. */
   public static String rootfsContextName(Rootfs rootfs) {
-    String name = rootfs.describe().toLowerCase(Locale.ROOT);
+    String source = rootfs.isRemote() ? rootfs.url().getPath() : rootfs.path().toString();
+    String name = source == null ? "" : source.toLowerCase(Locale.ROOT);
     for (String extension : List.of(".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".tar.zst")) {
       if (name.endsWith(extension)) {
         return "rootfs" + (extension.equals(".tgz") ? ".tar.gz" : extension);

@@ -223,8 +223,8 @@ class DockerfileRendererTest {
         .isEqualTo("rootfs.tar.gz");
     assertThat(
             DockerfileRenderer.rootfsContextName(
-                yaml(MINIMAL + "rootfs: https://h.example/r.tar.bz2?x=1\n").rootfs()))
-        .isEqualTo("rootfs.tar");
+                yaml(MINIMAL + "rootfs: https://h.example/r.tar.bz2?x=1.gz\n").rootfs()))
+        .isEqualTo("rootfs.tar.bz2");
     assertThat(DockerfileRenderer.rootfsContextName(yaml(MINIMAL + "rootfs: r\n").rootfs()))
         .isEqualTo("rootfs.tar");
   }
