@@ -80,6 +80,12 @@ final class SourceTree {
     if (token == JsonToken.VALUE_NULL) {
       return JsonNodeFactory.instance.nullNode();
     }
+    if (token == JsonToken.VALUE_EMBEDDED_OBJECT) {
+      problems.add(
+          new Problem(
+              label(path), "uses a YAML binary value (!!binary); write text instead", null));
+      return MissingNode.getInstance();
+    }
     // Numbers and booleans keep their source text: "01" stays "01", "1.10" stays "1.10".
     return TextNode.valueOf(parser.getText());
   }
