@@ -29,7 +29,7 @@ import net.jqwik.api.statistics.Statistics;
  * either refused with a problem naming that field, or reaches the builder exactly as given, in an
  * instruction sequence that is exactly the one the form asks for.
  */
-class DockerfileRendererProperties {
+class DockerfileRendererPropertyTest {
 
   private static final Map<String, String> BASE_ENV =
       Map.of("HOME", "/root", "PATH", "/usr/bin:/bin", "X", "x", "a", "A", "USER", "root");
@@ -240,7 +240,7 @@ class DockerfileRendererProperties {
         .startsWith(DockerfileRenderer.HEADER + "\nFROM " + form.get("from") + "\n");
     assertThat(read.directives()).isEmpty();
     assertThat(read.instructions()).allSatisfy(i -> assertThat(i.flags()).isEmpty());
-    assertThat(read.instructions().stream().map(DockerfileRendererProperties::words).toList())
+    assertThat(read.instructions().stream().map(DockerfileRendererPropertyTest::words).toList())
         .as("instructions read back from\n%s", dockerfile)
         .isEqualTo(expected(form, config));
     assertThat(remarks(read)).isEqualTo(expectedRemarks(form));
