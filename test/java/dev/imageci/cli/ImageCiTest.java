@@ -123,6 +123,20 @@ class ImageCiTest {
   }
 
   @Test
+  void everyExampleFormRenders() throws Exception {
+    try (var forms = Files.walk(Path.of("examples"))) {
+      List<Path> examples = forms.filter(p -> p.toString().endsWith(".yaml")).toList();
+
+      assertThat(examples).isNotEmpty();
+      for (Path example : examples) {
+        Run run = run("render", example.toString());
+        assertThat(run.status()).as("%s: %s", example, run.err()).isZero();
+        assertThat(run.out()).contains("\nFROM ");
+      }
+    }
+  }
+
+  @Test
   void aWrongOptionIsAUsageErrorWithExitTwo() {
     Run run = run("render", "--frobnicate", "x.yaml");
 
