@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "Turns an image form (YAML or JSON) into a built, pushed and recorded image.",
-    subcommands = {RenderCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RenderCommand.class, BuildCommand.class, CommandLine.HelpCommand.class})
 public final class ImageCi {
 
   /** Exit status for a config or command line that cannot be used. */

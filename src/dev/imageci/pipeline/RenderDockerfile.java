@@ -1,0 +1,12 @@
+package dev.imageci.pipeline;
+
+import dev.imageci.config.Config;
+import dev.imageci.render.DockerfileRenderer;
+
+/** Step: the form becomes a Dockerfile. */
+final class RenderDockerfile {
+
+  String call(Config config) {
+    return new DockerfileRenderer().render(config);
+  }
+}
