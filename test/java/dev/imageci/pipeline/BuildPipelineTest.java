@@ -76,7 +76,11 @@ class BuildPipelineTest {
   void cleanUp() throws IOException {
     for (String repository : createdImages) {
       for (String reference : localTags(repository)) {
-        client.removeImageCmd(reference).exec();
+        try {
+          client.removeImageCmd(reference).exec();
+        } catch (com.github.dockerjava.api.exception.NotFoundException gone) {
+          // Removed with another reference to the same image.
+        }
       }
     }
     assertThat(output.toString()).as("daemon output").doesNotContain(password);
@@ -281,6 +285,32 @@ class BuildPipelineTest {
   }
 
   @Test
+  void aPushThroughARegistryAnswering500ForAWhileSucceedsOnceItRecovers() throws Exception {
+    try (FaultInjectingProxy proxy =
+        new FaultInjectingProxy(Services.require("IMAGECI_TEST_REGISTRY"), 2)) {
+      String repository =
+          proxy.address()
+              + "/imageci-test-docker/flaky-"
+              + java.util.UUID.randomUUID().toString().substring(0, 8);
+      Config form = form(repository, "");
+      Map<String, String> env = withCredentials();
+      ByteArrayOutputStream log = new ByteArrayOutputStream();
+      PrintStream stderr = System.err;
+      System.setErr(new PrintStream(new TeeStream(log, stderr), true, StandardCharsets.UTF_8));
+      BuildResult result;
+      try {
+        result = pipeline(env, new CancelSignal(), 4).run(form, "form.yaml", options(true));
+      } finally {
+        System.setErr(stderr);
+      }
+
+      assertThat(result.status()).as(result.error()).isEqualTo(BuildStatus.SUCCEEDED);
+      assertThat(proxy.failedConnections()).isEqualTo(2);
+      assertThat(result.digest()).isNotNull();
+    }
+  }
+
+  @Test
   void aCancelStopsTheBuildInTheDaemonAndLeavesNoContainer() throws Exception {
     String repository = Services.uniqueRepository("cancel");
     Config form = form(repository, "run: [\"echo started; sleep 300\"]\n");
@@ -369,13 +399,17 @@ class BuildPipelineTest {
   }
 
   private BuildPipeline pipeline(Map<String, String> env, CancelSignal cancel) {
+    return pipeline(env, cancel, 2);
+  }
+
+  private BuildPipeline pipeline(Map<String, String> env, CancelSignal cancel, int attempts) {
     return new BuildPipeline(
         new DockerImages(docker, line -> output.append(line).append('\n')),
         RootfsPolicy.defaults(),
         TagResolver.fixedOnly(),
         BuildObserver.NONE,
         env,
-        new PushRetry(2, Duration.ofMillis(100)),
+        new PushRetry(attempts, Duration.ofMillis(100)),
         cancel,
         Clock.systemUTC());
   }
