@@ -19,6 +19,10 @@ public final class ImageCi {
   public static final int EXIT_FAILED = 1;
 
   public static void main(String[] args) {
+    if ("1".equals(System.getenv("IMAGECI_DEBUG"))) {
+      // Our own detail only: docker-java and the HTTP clients print credentials at debug.
+      System.setProperty("org.slf4j.simpleLogger.log.dev.imageci", "debug");
+    }
     System.exit(run(args));
   }
 

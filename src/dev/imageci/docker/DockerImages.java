@@ -256,10 +256,11 @@ public final class DockerImages {
       throws DockerException, CancelledException {
     String reference = name + ":" + tag;
     for (int attempt = 1; ; attempt++) {
-      String failure = pushOnce(name, tag, credential, cancel);
-      if (failure == null) {
-        return lastDigest;
+      PushOutcome outcome = pushOnce(name, tag, credential, cancel);
+      if (outcome.digest() != null) {
+        return outcome.digest();
       }
+      String failure = outcome.failure();
       String message = "pushing " + reference + " failed: " + failure;
       if (DockerErrors.isAuthentication(failure)) {
         throw new DockerException(
@@ -278,9 +279,15 @@ public final class DockerImages {
     }
   }
 
-  private Digest lastDigest;
+  /** One push attempt: a digest, or why there is none. */
+  private record PushOutcome(Digest digest, String failure) {
+    static PushOutcome failed(String why) {
+      return new PushOutcome(null, why);
+    }
+  }
 
-  private String pushOnce(ImageName name, Tag tag, RegistryCredential credential, CancelSignal c)
+  private PushOutcome pushOnce(
+      ImageName name, Tag tag, RegistryCredential credential, CancelSignal c)
       throws CancelledException, DockerException {
     PushStream stream = new PushStream(output);
     var command = client.pushImageCmd(name.toString()).withTag(tag.value());
@@ -290,22 +297,21 @@ public final class DockerImages {
     try {
       await(command.exec(stream), stream, c);
     } catch (RuntimeException e) {
-      return DockerErrors.message(e);
+      return PushOutcome.failed(DockerErrors.message(e));
     }
     if (stream.error() != null) {
-      return stream.error();
+      return PushOutcome.failed(stream.error());
     }
     if (stream.failure() != null) {
       if (!docker.isAlive()) {
         throw interrupted("the push", stream.failure());
       }
-      return DockerErrors.message(stream.failure());
+      return PushOutcome.failed(DockerErrors.message(stream.failure()));
     }
     if (stream.digest() == null) {
-      return "the daemon ended the push without reporting a digest";
+      return PushOutcome.failed("the daemon ended the push without reporting a digest");
     }
-    lastDigest = Digest.parse(stream.digest());
-    return null;
+    return new PushOutcome(Digest.parse(stream.digest()), null);
   }
 
   private static void sleep(java.time.Duration delay, CancelSignal cancel)

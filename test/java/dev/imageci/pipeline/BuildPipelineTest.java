@@ -21,6 +21,7 @@ import dev.imageci.docker.DockerImages;
 import dev.imageci.docker.PushRetry;
 import dev.imageci.docker.Registry;
 import dev.imageci.docker.RegistryCredential;
+import dev.imageci.image.ImageName;
 import dev.imageci.image.Tag;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -195,6 +196,27 @@ class BuildPipelineTest {
     assertThat(result.error()).contains("returned a non-zero code: 3");
     assertThat(output.toString()).contains("about to fail");
     assertThat(localTags(repository)).isEmpty();
+  }
+
+  @Test
+  void aPrivateBaseImageIsPulledWithTheRegistryCredential() throws Exception {
+    String base = Services.uniqueRepository("private-base");
+    createdImages.add(base);
+    DockerImages images = new DockerImages(docker, line -> output.append(line).append('\n'));
+    images.tag(images.inspect(baseImage).getId(), ImageName.parse(base), new Tag("1"));
+    images.push(
+        ImageName.parse(base),
+        new Tag("1"),
+        credential(),
+        PushRetry.defaults(),
+        new CancelSignal());
+    images.remove(base + ":1");
+    Config form = form(Services.uniqueRepository("on-private-base"), base + ":1", "");
+
+    BuildResult result = pipeline(withCredentials()).run(form, "form.yaml", options(false));
+
+    assertThat(result.status()).as(result.error()).isEqualTo(BuildStatus.SUCCEEDED);
+    assertThat(output.toString()).contains("Pulling from imageci-test-docker/private-base");
   }
 
   @Test
