@@ -57,7 +57,11 @@ final class DockerErrors {
         || text.contains("service unavailable");
   }
 
-  /** Whether a registry refused the credential (401/403, "unauthorized"): retrying won't help. */
+  /**
+   * Whether a registry refused the credential (401/403, "unauthorized"): retrying won't help.
+   * Limitation: a registry failing its version check also ends as "unauthorized" (the daemon then
+   * skips authentication), because the daemon's message does not tell the two apart.
+   */
   static boolean isAuthentication(String message) {
     String text = message.toLowerCase(Locale.ROOT);
     return text.contains("unauthorized")

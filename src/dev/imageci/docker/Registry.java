@@ -52,6 +52,7 @@ public final class Registry implements TagDigests {
     this.hasCredential = credential.isPresent();
   }
 
+  // Limitation: no plain-HTTP registries besides loopback, because there is no setting for them.
   static boolean isLoopback(String host) {
     String name = host.replaceFirst(":[0-9]+$", "");
     return name.equals("localhost") || name.startsWith("127.") || name.equals("[::1]");
@@ -72,9 +73,8 @@ public final class Registry implements TagDigests {
    * Points {@code tag} at the manifest {@code digest} without rebuilding or pulling layers; returns
    * the digest the tag now has.
    *
-   * <p>Limitation: the manifest is re-serialized by Jib, so the new tag's digest may differ from
-   * {@code digest} (same config and layers, different JSON bytes) because Jib core does not hand
-   * out the registry's raw manifest bytes.
+   * <p>Limitation: the new tag's digest may differ from {@code digest} (same config and layers,
+   * other JSON bytes) because Jib core re-serializes manifests instead of handing out raw bytes.
    */
   public Digest addTag(Digest digest, Tag tag) throws RegistryException {
     authenticate(false);

@@ -129,6 +129,29 @@ class BuildCommandTest {
     assertThat(run.stderr).contains("expected a duration such as 90s, 30m or 1h30m");
   }
 
+  @Test
+  void theReadmeUsageLineNamesExactlyTheOptionsOfTheHelp() throws Exception {
+    String readme = Files.readString(Path.of("README.md"));
+    int start = readme.indexOf("    imageci build CONFIG");
+    String usage = readme.substring(start, readme.indexOf("\n\n", start));
+
+    String help = imageci("build", "--help").stdout;
+
+    java.util.regex.Matcher option = java.util.regex.Pattern.compile("--[a-z-]+").matcher(usage);
+    List<String> documented = new ArrayList<>();
+    while (option.find()) {
+      documented.add(option.group());
+      assertThat(help).contains(option.group());
+    }
+    java.util.regex.Matcher offered = java.util.regex.Pattern.compile("--[a-z-]+").matcher(help);
+    while (offered.find()) {
+      assertThat(
+              documented.contains(offered.group()) || offered.group().matches("--(help|version)"))
+          .as("%s is documented in the README", offered.group())
+          .isTrue();
+    }
+  }
+
   // Helpers.
 
   private record Result(int exit, String stdout, String stderr) {}
