@@ -1,6 +1,5 @@
 package dev.imageci.docker;
 
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.BuildResponseItem;
 import java.util.HashMap;
 import java.util.Map;
@@ -11,13 +10,12 @@ import java.util.function.Consumer;
  * line per layer and state, and remembers the image id and the first error. The image id alone
  * proves nothing: docker-java once reported one despite an error, so the caller checks both.
  */
-final class BuildStream extends ResultCallback.Adapter<BuildResponseItem> {
+final class BuildStream extends DaemonStream<BuildResponseItem> {
 
   private final LineOutput out;
   private final Map<String, String> layerStates = new HashMap<>();
   private volatile String imageId;
   private volatile String error;
-  private volatile Throwable failure;
 
   BuildStream(Consumer<String> lines) {
     this.out = new LineOutput(lines);
@@ -57,26 +55,10 @@ final class BuildStream extends ResultCallback.Adapter<BuildResponseItem> {
     super.onComplete();
   }
 
-  // Not the template's onError: it logs a stack trace at error level, and the caller reports this.
   @Override
   public void onError(Throwable throwable) {
     out.flush();
-    if (failure == null) {
-      failure = throwable;
-    }
-    closeQuietly();
-  }
-
-  Throwable failure() {
-    return failure;
-  }
-
-  private void closeQuietly() {
-    try {
-      close();
-    } catch (java.io.IOException e) {
-      // The connection is already gone.
-    }
+    super.onError(throwable);
   }
 
   String imageId() {

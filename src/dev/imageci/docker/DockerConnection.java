@@ -30,9 +30,22 @@ public final class DockerConnection implements AutoCloseable {
 
   /** Connects from the environment; fails if the daemon does not answer a ping. */
   public static DockerConnection fromEnvironment() throws DaemonUnavailableException {
+    return connect(null);
+  }
+
+  /** Connects to {@code dockerHost} (such as {@code tcp://127.0.0.1:2375}), TLS settings aside. */
+  public static DockerConnection to(String dockerHost) throws DaemonUnavailableException {
+    return connect(dockerHost);
+  }
+
+  private static DockerConnection connect(String dockerHost) throws DaemonUnavailableException {
     DockerClientConfig config;
     try {
-      config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
+      var builder = DefaultDockerClientConfig.createDefaultConfigBuilder();
+      if (dockerHost != null) {
+        builder.withDockerHost(dockerHost).withDockerTlsVerify(false);
+      }
+      config = builder.build();
     } catch (RuntimeException e) {
       throw new DaemonUnavailableException(
           "the Docker settings (DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH) are not usable: "

@@ -64,8 +64,9 @@ public final class DockerImages {
       auths.addConfig(authConfig(spec.baseCredential()));
       command.withBuildAuthConfigs(auths);
     }
-    await(command.exec(stream), stream, cancel);
-    cancel.check();
+    cancel.register(stream);
+    command.exec(stream);
+    await(stream, cancel);
     if (stream.error() != null) {
       throw new DockerException(stream.error());
     }
@@ -89,11 +90,9 @@ public final class DockerImages {
     return id;
   }
 
-  private <T extends ResultCallback.Adapter<?>> void await(
-      T callback, T stream, CancelSignal cancel) throws CancelledException {
-    cancel.register(stream);
+  private void await(DaemonStream<?> stream, CancelSignal cancel) throws CancelledException {
     try {
-      callback.awaitCompletion();
+      stream.awaitCompletion();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       cancel.cancel("interrupted", false);
@@ -294,11 +293,14 @@ public final class DockerImages {
     if (credential != null) {
       command.withAuthConfig(authConfig(credential));
     }
+    c.register(stream);
     try {
-      await(command.exec(stream), stream, c);
+      command.exec(stream);
     } catch (RuntimeException e) {
+      c.unregister(stream);
       return PushOutcome.failed(DockerErrors.message(e));
     }
+    await(stream, c);
     if (stream.error() != null) {
       return PushOutcome.failed(stream.error());
     }

@@ -1,6 +1,5 @@
 package dev.imageci.docker;
 
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.PushResponseItem;
 import java.util.HashMap;
 import java.util.Map;
@@ -11,7 +10,7 @@ import java.util.function.Consumer;
  * Reads the daemon's push stream: one line per layer when it is done, the digest from the final
  * {@code aux} record, and the first error. Byte-by-byte progress is not shown.
  */
-final class PushStream extends ResultCallback.Adapter<PushResponseItem> {
+final class PushStream extends DaemonStream<PushResponseItem> {
 
   private static final Set<String> SHOWN =
       Set.of("Pushed", "Layer already exists", "Preparing", "Waiting");
@@ -20,7 +19,6 @@ final class PushStream extends ResultCallback.Adapter<PushResponseItem> {
   private final Map<String, String> layerStates = new HashMap<>();
   private volatile String digest;
   private volatile String error;
-  private volatile Throwable failure;
 
   PushStream(Consumer<String> lines) {
     this.lines = lines;
@@ -53,28 +51,11 @@ final class PushStream extends ResultCallback.Adapter<PushResponseItem> {
     return SHOWN.contains(status) || status.startsWith("Mounted from");
   }
 
-  // Not the template's onError: it logs a stack trace at error level, and the caller reports this.
-  @Override
-  public void onError(Throwable throwable) {
-    if (failure == null) {
-      failure = throwable;
-    }
-    try {
-      close();
-    } catch (java.io.IOException e) {
-      // The connection is already gone.
-    }
-  }
-
   String digest() {
     return digest;
   }
 
   String error() {
     return error;
-  }
-
-  Throwable failure() {
-    return failure;
   }
 }
