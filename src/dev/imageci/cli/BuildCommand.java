@@ -99,17 +99,36 @@ final class BuildCommand implements Callable<Integer> {
   private boolean force;
 
   @Override
-  public Integer call() throws ConfigException, IOException, DaemonUnavailableException {
+  public Integer call() throws ConfigException, IOException {
     Config form = ConfigReader.read(config);
     if (removeAfterPush && !push) {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(), "--rm-after-push needs --push");
     }
+    BuildResult result;
+    try (DockerConnection docker = DockerConnection.fromEnvironment()) {
+      result = build(form, docker);
+    } catch (DaemonUnavailableException e) {
+      result =
+          new BuildResult(
+              form.image(),
+              form.tags(),
+              null,
+              null,
+              null,
+              BuildStatus.FAILED,
+              e.getMessage(),
+              false,
+              java.util.Map.of());
+    }
+    report(result);
+    return exitStatus(result);
+  }
+
+  private BuildResult build(Config form, DockerConnection docker) {
     PrintWriter err = spec.commandLine().getErr();
     CancelSignal cancel = new CancelSignal();
-    BuildResult result;
-    try (DockerConnection docker = DockerConnection.fromEnvironment();
-        Signals signals = Signals.onTermination(cancel)) {
+    try (Signals signals = Signals.onTermination(cancel)) {
       BuildPipeline pipeline =
           new BuildPipeline(
               new DockerImages(docker, line -> printLine(err, line)),
@@ -120,15 +139,11 @@ final class BuildCommand implements Callable<Integer> {
               PushRetry.defaults(),
               cancel,
               Clock.systemUTC());
-      result =
-          pipeline.run(
-              form,
-              config.toString(),
-              new BuildOptions(
-                  push, noCache, pull, removeAfterPush, timeout, requestId, user, force));
+      return pipeline.run(
+          form,
+          config.toString(),
+          new BuildOptions(push, noCache, pull, removeAfterPush, timeout, requestId, user, force));
     }
-    report(result);
-    return exitStatus(result);
   }
 
   private static void printLine(PrintWriter err, String line) {

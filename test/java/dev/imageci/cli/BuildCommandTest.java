@@ -110,6 +110,22 @@ class BuildCommandTest {
   }
 
   @Test
+  void anUnreachableDaemonStillGivesAJsonResult() throws Exception {
+    Path form = form("");
+
+    Result run =
+        imageci(Map.of("DOCKER_HOST", "tcp://127.0.0.1:1"), "build", form.toString(), "--json");
+
+    assertThat(run.exit).isEqualTo(1);
+    JsonNode json = new ObjectMapper().readTree(run.stdout);
+    assertThat(json.get("status").asText()).isEqualTo("failed");
+    assertThat(json.get("error").asText())
+        .isEqualTo(
+            "the Docker daemon at tcp://127.0.0.1:1 is not answering: Connect to"
+                + " http://127.0.0.1:1 failed: Connection refused");
+  }
+
+  @Test
   void autoTagsNeedTheHistory() throws Exception {
     Path form = dir.resolve("auto.yaml");
     Files.writeString(
@@ -157,7 +173,11 @@ class BuildCommandTest {
   private record Result(int exit, String stdout, String stderr) {}
 
   private Result imageci(String... args) throws Exception {
-    Process process = start(args);
+    return imageci(Map.of(), args);
+  }
+
+  private Result imageci(Map<String, String> extraEnv, String... args) throws Exception {
+    Process process = start(extraEnv, args);
     StringBuilder stderr = new StringBuilder();
     Thread reader = drain(process, stderr);
     String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -170,6 +190,10 @@ class BuildCommandTest {
   }
 
   private Process start(String... args) throws Exception {
+    return start(Map.of(), args);
+  }
+
+  private Process start(Map<String, String> extraEnv, String... args) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-cp");
@@ -181,6 +205,7 @@ class BuildCommandTest {
     env.put("IMAGECI_REGISTRY_USER", require("IMAGECI_TEST_REGISTRY_USER"));
     env.put("IMAGECI_REGISTRY_PASSWORD", require("IMAGECI_TEST_REGISTRY_PASSWORD"));
     env.put("DOCKER_CONFIG", dir.resolve("docker-config").toString());
+    env.putAll(extraEnv);
     return builder.start();
   }
 

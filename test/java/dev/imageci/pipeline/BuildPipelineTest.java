@@ -117,7 +117,10 @@ class BuildPipelineTest {
             test: ["/bin/sh", "-c", "test -f /after"]
             """);
 
-    BuildResult result = pipeline(withCredentials()).run(form, "form.yaml", options(true));
+    Map<String, String> env = withCredentials();
+    env.put("BUILD_URL", "https://jenkins.example.com/job/images/7/");
+
+    BuildResult result = pipeline(env).run(form, "form.yaml", options(true));
 
     assertThat(result.status()).as(result.error()).isEqualTo(BuildStatus.SUCCEEDED);
     assertThat(result.digest()).isNotNull();
@@ -141,7 +144,12 @@ class BuildPipelineTest {
     assertThat(config.getWorkingDir()).isEqualTo("/app");
     assertThat(config.getLabels())
         .containsEntry("com.example.team", "web")
-        .containsKeys("org.opencontainers.image.created", "org.opencontainers.image.revision");
+        .containsKeys("org.opencontainers.image.created", "org.opencontainers.image.revision")
+        .containsEntry(
+            "org.opencontainers.image.source", "https://jenkins.example.com/job/images/7/")
+        .containsEntry("org.opencontainers.image.url", "https://jenkins.example.com/job/images/7/");
+    assertThat(config.getLabels().get("org.opencontainers.image.revision"))
+        .isEqualTo(ConfigHash.of(form, sha256(dir.resolve("rootfs.tar.gz"))));
     assertThat(config.getVolumes()).containsOnlyKeys("/data");
     assertThat(run(pinned)).isEqualTo("hi there arg1 one two from-rootfs /app 65534\n");
   }
@@ -373,6 +381,12 @@ class BuildPipelineTest {
   }
 
   // Helpers.
+
+  private static String sha256(Path file) throws Exception {
+    return java.util.HexFormat.of()
+        .formatHex(
+            java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+  }
 
   // Filtered here: the daemon's reference filter does not take a registry with a port.
   private List<String> localTags(String repository) {
