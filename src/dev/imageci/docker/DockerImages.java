@@ -15,8 +15,10 @@ import dev.imageci.image.ImageName;
 import dev.imageci.image.Tag;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +55,7 @@ public final class DockerImages {
     var command =
         client
             .buildImageCmd(context)
-            .withTags(java.util.Set.of(spec.tag()))
+            .withTags(Set.of(spec.tag()))
             .withNoCache(spec.noCache())
             .withPull(spec.pull())
             .withRemove(true)
@@ -272,7 +274,7 @@ public final class DockerImages {
         throw new DockerException(
             attempt > 1 ? message + " (gave up after " + attempt + " attempts)" : message);
       }
-      java.time.Duration delay = retry.delayBefore(attempt + 1);
+      Duration delay = retry.delayBefore(attempt + 1);
       LOG.warn("Push of {} failed: {}; retrying in {} s", reference, failure, delay.toSeconds());
       sleep(delay, cancel);
     }
@@ -316,8 +318,7 @@ public final class DockerImages {
     return new PushOutcome(Digest.parse(stream.digest()), null);
   }
 
-  private static void sleep(java.time.Duration delay, CancelSignal cancel)
-      throws CancelledException {
+  private static void sleep(Duration delay, CancelSignal cancel) throws CancelledException {
     long end = System.nanoTime() + delay.toNanos();
     while (System.nanoTime() < end) {
       cancel.check();
