@@ -12,7 +12,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "Turns an image form (YAML or JSON) into a built, pushed and recorded image.",
-    subcommands = {RenderCommand.class, HistoryCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      RenderCommand.class,
+      BuildCommand.class,
+      HistoryCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class ImageCi {
 
   /** Exit status for a config or command line that cannot be used. */
@@ -22,6 +27,10 @@ public final class ImageCi {
   public static final int EXIT_FAILED = 1;
 
   public static void main(String[] args) {
+    if ("1".equals(System.getenv("IMAGECI_DEBUG"))) {
+      // Our own detail only: docker-java and the HTTP clients print credentials at debug.
+      System.setProperty("org.slf4j.simpleLogger.log.dev.imageci", "debug");
+    }
     System.exit(run(args));
   }
 
