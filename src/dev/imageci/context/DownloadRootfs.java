@@ -1,0 +1,273 @@
+package dev.imageci.context;
+
+import dev.imageci.context.ResolveAllowedHost.HostRefusedException;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Locale;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.util.Timeout;
+
+/**
+ * Downloads a rootfs given as an http(s) URL, so that the daemon never fetches it from its own
+ * host. Redirects are followed by hand, each hop checked again; hosts must resolve to public
+ * addresses unless the policy says otherwise; connecting, waiting and the whole download are timed
+ * out, and the body may not grow past the size cap.
+ */
+final class DownloadRootfs {
+
+  /** Reads the response body; the body is open only during the call. */
+  interface BodyReader<T> {
+    T read(InputStream body) throws IOException, RootfsException;
+  }
+
+  private static final String USER_AGENT = "imageci rootfs download";
+
+  private final RootfsPolicy policy;
+
+  DownloadRootfs(RootfsPolicy policy) {
+    this.policy = policy;
+  }
+
+  /** Downloads {@code url} and hands the body of the final answer to {@code reader}. */
+  <T> T call(URI url, BodyReader<T> reader) throws RootfsException {
+    long deadline = System.nanoTime() + policy.downloadTimeout().toNanos();
+    String label = show(url);
+    try (CloseableHttpClient client = client()) {
+      URI current = url;
+      for (int redirects = 0; ; redirects++) {
+        checkUrl(url, current);
+        checkDeadline(deadline);
+        HttpGet get = new HttpGet(current);
+        try (ClassicHttpResponse response = client.executeOpen(null, get, null)) {
+          int status = response.getCode();
+          if (isRedirect(status)) {
+            current = redirect(url, current, response, redirects);
+            continue;
+          }
+          if (status < 200 || status > 299) {
+            throw new RootfsException(
+                "rootfs "
+                    + label
+                    + ": the server answered "
+                    + status
+                    + " "
+                    + response.getReasonPhrase()
+                    + (current.equals(url) ? "" : " for " + show(current))
+                    + "; expected 200 and the archive");
+          }
+          return reader.read(body(response.getEntity(), deadline));
+        }
+      }
+    } catch (HostRefusedException e) {
+      throw new RootfsException("rootfs " + label + ": " + e.getMessage(), e);
+    } catch (SocketTimeoutException e) {
+      throw new RootfsException(
+          "rootfs "
+              + label
+              + ": the server sent nothing for "
+              + seconds(policy.readTimeout())
+              + " (an administrator can change the limit with "
+              + RootfsPolicy.READ_TIMEOUT
+              + " and "
+              + RootfsPolicy.CONNECT_TIMEOUT
+              + ")",
+          e);
+    } catch (CappedInputStream.LimitExceededException | DeadlineException e) {
+      throw new RootfsException("rootfs " + label + ": " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new RootfsException("rootfs " + label + ": the download failed: " + describe(e), e);
+    }
+  }
+
+  /** The URL for messages: no query, which may carry a token. */
+  static String show(URI url) {
+    String shown = url.getScheme() + "://" + url.getRawAuthority();
+    shown += url.getRawPath() == null ? "" : url.getRawPath();
+    return url.getRawQuery() == null ? shown : shown + "?...";
+  }
+
+  private CloseableHttpClient client() {
+    ConnectionConfig connection =
+        ConnectionConfig.custom()
+            .setConnectTimeout(Timeout.of(policy.connectTimeout()))
+            .setSocketTimeout(Timeout.of(policy.readTimeout()))
+            .build();
+    RequestConfig request =
+        RequestConfig.custom()
+            .setRedirectsEnabled(false)
+            .setResponseTimeout(Timeout.of(policy.readTimeout()))
+            .build();
+    // No system proxy settings: the address the resolver checked is the one connected to.
+    return HttpClients.custom()
+        .setConnectionManager(
+            PoolingHttpClientConnectionManagerBuilder.create()
+                .setDnsResolver(new ResolveAllowedHost(policy))
+                .setDefaultConnectionConfig(connection)
+                .build())
+        .setDefaultRequestConfig(request)
+        .disableRedirectHandling()
+        .disableAutomaticRetries()
+        .disableContentCompression()
+        .disableCookieManagement()
+        .disableAuthCaching()
+        .setUserAgent(USER_AGENT)
+        .build();
+  }
+
+  private void checkUrl(URI original, URI url) throws RootfsException {
+    String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      throw new RootfsException(
+          "rootfs "
+              + show(original)
+              + ": redirected to "
+              + show(url)
+              + "; expected an http(s) URL");
+    }
+    if (url.getHost() == null || url.getRawUserInfo() != null) {
+      throw new RootfsException(
+          "rootfs "
+              + show(original)
+              + ": the URL "
+              + show(url)
+              + " needs a host and no user:password part");
+    }
+    String host = ResolveAllowedHost.bare(url.getHost());
+    if (!policy.allowedHosts().isEmpty() && !policy.allowedHosts().contains(host)) {
+      throw new RootfsException(
+          "rootfs "
+              + show(original)
+              + ": host "
+              + host
+              + " is not in "
+              + RootfsPolicy.ALLOWED_HOSTS
+              + " "
+              + policy.allowedHosts().stream().sorted().toList());
+    }
+  }
+
+  private static boolean isRedirect(int status) {
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+  }
+
+  private URI redirect(URI original, URI current, ClassicHttpResponse response, int redirects)
+      throws RootfsException {
+    String label = "rootfs " + show(original);
+    if (redirects >= policy.maxRedirects()) {
+      throw new RootfsException(
+          label
+              + ": more than "
+              + policy.maxRedirects()
+              + " redirects"
+              + RootfsPolicy.hint(RootfsPolicy.MAX_REDIRECTS));
+    }
+    Header location = response.getFirstHeader("Location");
+    if (location == null || location.getValue().isBlank()) {
+      throw new RootfsException(
+          label + ": the server answered " + response.getCode() + " without a Location");
+    }
+    URI next;
+    try {
+      next = current.resolve(new URI(location.getValue().trim()));
+    } catch (URISyntaxException e) {
+      throw new RootfsException(label + ": the server redirected to an invalid URL", e);
+    }
+    if ("https".equalsIgnoreCase(current.getScheme())
+        && "http".equalsIgnoreCase(next.getScheme())) {
+      throw new RootfsException(
+          label + ": redirected from https to plain http (" + show(next) + "); refused");
+    }
+    return next;
+  }
+
+  private InputStream body(HttpEntity entity, long deadline) throws IOException, RootfsException {
+    if (entity == null) {
+      return InputStream.nullInputStream();
+    }
+    if (entity.getContentLength() > policy.maxDownloadBytes()) {
+      throw new CappedInputStream.LimitExceededException(
+          "the server announces "
+              + entity.getContentLength()
+              + " bytes, over the limit of "
+              + policy.maxDownloadBytes()
+              + RootfsPolicy.hint(RootfsPolicy.MAX_DOWNLOAD_BYTES));
+    }
+    InputStream capped =
+        new CappedInputStream(
+            entity.getContent(),
+            policy.maxDownloadBytes(),
+            "the download",
+            RootfsPolicy.MAX_DOWNLOAD_BYTES);
+    return new DeadlineInputStream(capped, deadline);
+  }
+
+  private void checkDeadline(long deadline) throws DeadlineException {
+    if (System.nanoTime() > deadline) {
+      throw new DeadlineException(
+          "the download took longer than "
+              + seconds(policy.downloadTimeout())
+              + RootfsPolicy.hint(RootfsPolicy.DOWNLOAD_TIMEOUT));
+    }
+  }
+
+  private static String seconds(Duration duration) {
+    return duration.toMillis() % 1000 == 0
+        ? duration.toSeconds() + " s"
+        : duration.toMillis() + " ms";
+  }
+
+  private static String describe(IOException e) {
+    String message = e.getMessage();
+    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+  }
+
+  /** The whole download took too long. */
+  static final class DeadlineException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    DeadlineException(String message) {
+      super(message);
+    }
+  }
+
+  /** A body that fails once the download's deadline has passed. */
+  private final class DeadlineInputStream extends FilterInputStream {
+    private final long deadline;
+
+    DeadlineInputStream(InputStream in, long deadline) {
+      super(in);
+      this.deadline = deadline;
+    }
+
+    @Override
+    public int read() throws IOException {
+      checkDeadline(deadline);
+      return super.read();
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      checkDeadline(deadline);
+      return super.read(buffer, offset, length);
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      checkDeadline(deadline);
+      return super.skip(n);
+    }
+  }
+}
