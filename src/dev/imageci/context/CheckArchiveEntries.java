@@ -16,6 +16,8 @@ final class CheckArchiveEntries {
   private static final int SET_UID = 04000;
   private static final int SET_GID = 02000;
   private static final int SHOWN_LENGTH = 120;
+  // Regular files: '0', the old NUL type, contiguous '7' and old GNU sparse 'S', as Go reads them.
+  private static final String REGULAR_TYPES = "0\u00007S";
 
   private enum Kind {
     DIRECTORY,
@@ -42,7 +44,10 @@ final class CheckArchiveEntries {
   void check(TarArchiveEntry entry) throws EntryRefusedException {
     String raw = entry.getName();
     checkCounts(entry, raw);
-    String name = normalize(raw, raw, "its name");
+    String name = normalize(raw);
+    if (name == null) {
+      throw refuse(raw, badNameReason(raw));
+    }
     Kind kind = kind(entry, raw);
     if (name.isEmpty()) {
       if (kind != Kind.DIRECTORY) {
@@ -109,7 +114,7 @@ final class CheckArchiveEntries {
     if (entry.isSymbolicLink()) {
       return Kind.SYMLINK;
     }
-    if (entry.isFile() || entry.isLink()) {
+    if (entry.isLink() || REGULAR_TYPES.indexOf(entry.getLinkFlag()) >= 0) {
       return Kind.FILE;
     }
     throw refuse(
@@ -155,12 +160,13 @@ final class CheckArchiveEntries {
   }
 
   private void checkHardlink(TarArchiveEntry entry, String raw) throws EntryRefusedException {
-    String target = normalize(raw, entry.getLinkName(), "its hardlink target");
-    if (target.isEmpty() || seen.get(target) != Kind.FILE) {
+    String target = normalize(entry.getLinkName());
+    if (target == null || target.isEmpty() || seen.get(target) != Kind.FILE) {
       throw refuse(
           raw,
           "is a hardlink to "
               + show(entry.getLinkName())
+              + (target == null ? ", outside the archive" : "")
               + "; expected a regular file earlier in the archive");
     }
   }
@@ -193,27 +199,33 @@ final class CheckArchiveEntries {
   }
 
   /**
-   * The name without "./" and empty segments, as the daemon extracts it; refuses absolute names and
-   * ".." segments.
+   * The path without "./" and empty segments, as the daemon extracts it; null when it is absolute,
+   * has a ".." segment or a NUL character.
    */
-  private static String normalize(String raw, String path, String what)
-      throws EntryRefusedException {
-    if (path.startsWith("/")) {
-      throw refuse(raw, what + " " + show(path) + " is absolute; expected a relative path");
-    }
-    if (path.indexOf('\0') >= 0) {
-      throw refuse(raw, what + " contains a NUL character");
+  private static String normalize(String path) {
+    if (path.startsWith("/") || path.indexOf('\0') >= 0) {
+      return null;
     }
     StringBuilder normal = new StringBuilder(path.length());
     for (String segment : path.split("/")) {
       if (segment.equals("..")) {
-        throw refuse(raw, what + " " + show(path) + " has a '..' segment; expected none");
+        return null;
       }
       if (!segment.isEmpty() && !segment.equals(".")) {
         normal.append(normal.length() == 0 ? "" : "/").append(segment);
       }
     }
     return normal.toString();
+  }
+
+  private static String badNameReason(String name) {
+    if (name.startsWith("/")) {
+      return "has an absolute name; expected a name relative to the image's root";
+    }
+    if (name.indexOf('\0') >= 0) {
+      return "has a NUL character in its name";
+    }
+    return "has a '..' segment in its name; expected a path inside the image";
   }
 
   private static EntryRefusedException refuse(String raw, String why) {

@@ -54,7 +54,7 @@ final class InspectRootfsArchive {
     ArchiveFormat format = null;
     try {
       format = detect(raw);
-      long entries = walk(format.decompress(raw), allowSetuid);
+      long entries = walk(format.decompress(new UnclosableInputStream(raw)), allowSetuid);
       raw.transferTo(OutputStream.nullOutputStream());
       String hex = HexFormat.of().formatHex(sha256.digest());
       return new Inspection(hex, counted.count(), format, entries);
@@ -138,6 +138,16 @@ final class InspectRootfsArchive {
     NotTarException(String message) {
       super(message);
     }
+  }
+
+  /** Lets the tar reader free its decompressor without closing the archive, still to be drained. */
+  private static final class UnclosableInputStream extends FilterInputStream {
+    UnclosableInputStream(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public void close() {}
   }
 
   /** A failure of the source itself, kept apart from failures to make sense of its bytes. */
