@@ -1,7 +1,7 @@
 package dev.imageci.context;
 
+import dev.imageci.context.CappedInputStream.LimitExceededException;
 import dev.imageci.context.ResolveAllowedHost.HostRefusedException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
@@ -9,6 +9,12 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -34,6 +40,13 @@ final class DownloadRootfs {
   }
 
   private static final String USER_AGENT = "imageci rootfs download";
+  private static final ScheduledExecutorService TIMER =
+      Executors.newSingleThreadScheduledExecutor(
+          runnable -> {
+            Thread thread = new Thread(runnable, "imageci-download-timer");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   private final RootfsPolicy policy;
 
@@ -44,58 +57,98 @@ final class DownloadRootfs {
   /** Downloads {@code url} and hands the body of the final answer to {@code reader}. */
   <T> T call(URI url, BodyReader<T> reader) throws RootfsException {
     long deadline = System.nanoTime() + policy.downloadTimeout().toNanos();
-    String label = show(url);
+    AtomicBoolean timedOut = new AtomicBoolean();
     try (CloseableHttpClient client = client()) {
       URI current = url;
       for (int redirects = 0; ; redirects++) {
         checkUrl(url, current);
-        checkDeadline(deadline);
         HttpGet get = new HttpGet(current);
+        // Aborting closes the connection, which also ends a read blocked on a slow server.
+        ScheduledFuture<?> abort =
+            TIMER.schedule(
+                () -> {
+                  timedOut.set(true);
+                  get.cancel();
+                },
+                Math.max(0, deadline - System.nanoTime()),
+                TimeUnit.NANOSECONDS);
         try (ClassicHttpResponse response = client.executeOpen(null, get, null)) {
           int status = response.getCode();
           if (isRedirect(status)) {
             current = redirect(url, current, response, redirects);
             continue;
           }
-          if (status < 200 || status > 299) {
-            throw new RootfsException(
-                "rootfs "
-                    + label
-                    + ": the server answered "
-                    + status
-                    + " "
-                    + response.getReasonPhrase()
-                    + (current.equals(url) ? "" : " for " + show(current))
-                    + "; expected 200 and the archive");
-          }
-          return reader.read(body(response.getEntity(), deadline));
+          checkStatus(url, current, response);
+          return reader.read(body(response.getEntity()));
+        } finally {
+          abort.cancel(false);
         }
       }
-    } catch (HostRefusedException e) {
-      throw new RootfsException("rootfs " + label + ": " + e.getMessage(), e);
-    } catch (SocketTimeoutException e) {
-      throw new RootfsException(
-          "rootfs "
-              + label
-              + ": the server sent nothing for "
+    } catch (IOException | RootfsException e) {
+      // Whatever an aborted connection looked like to the reader, the cause is the deadline.
+      if (timedOut.get()) {
+        throw new RootfsException(
+            "rootfs "
+                + show(url)
+                + ": the download took longer than "
+                + seconds(policy.downloadTimeout())
+                + RootfsPolicy.hint(RootfsPolicy.DOWNLOAD_TIMEOUT),
+            e);
+      }
+      throw e instanceof RootfsException refused ? refused : failure(url, (IOException) e);
+    }
+  }
+
+  private RootfsException failure(URI url, IOException e) {
+    String label = "rootfs " + show(url) + ": ";
+    if (e instanceof HostRefusedException || e instanceof LimitExceededException) {
+      return new RootfsException(label + e.getMessage(), e);
+    }
+    if (e instanceof ConnectTimeoutException) {
+      return new RootfsException(
+          label
+              + "connecting took longer than "
+              + seconds(policy.connectTimeout())
+              + RootfsPolicy.hint(RootfsPolicy.CONNECT_TIMEOUT),
+          e);
+    }
+    if (e instanceof SocketTimeoutException) {
+      return new RootfsException(
+          label
+              + "the server sent nothing for "
               + seconds(policy.readTimeout())
               + " (an administrator can change the limit with "
               + RootfsPolicy.READ_TIMEOUT
-              + " and "
-              + RootfsPolicy.CONNECT_TIMEOUT
               + ")",
           e);
-    } catch (CappedInputStream.LimitExceededException | DeadlineException e) {
-      throw new RootfsException("rootfs " + label + ": " + e.getMessage(), e);
-    } catch (IOException e) {
-      throw new RootfsException("rootfs " + label + ": the download failed: " + describe(e), e);
+    }
+    return new RootfsException(label + "the download failed: " + describe(e), e);
+  }
+
+  private static void checkStatus(URI url, URI current, ClassicHttpResponse response)
+      throws RootfsException {
+    int status = response.getCode();
+    if (status < 200 || status > 299) {
+      throw new RootfsException(
+          "rootfs "
+              + show(url)
+              + ": the server answered "
+              + status
+              + " "
+              + response.getReasonPhrase()
+              + (current.equals(url) ? "" : " for " + show(current))
+              + "; expected 200 and the archive");
     }
   }
 
   /** The URL for messages: no query, which may carry a token. */
   static String show(URI url) {
-    String shown = url.getScheme() + "://" + url.getRawAuthority();
-    shown += url.getRawPath() == null ? "" : url.getRawPath();
+    if (url.isOpaque()) {
+      return url.getScheme() + ":...";
+    }
+    String authority = url.getRawAuthority() == null ? "" : url.getRawAuthority();
+    String path = url.getRawPath() == null ? "" : url.getRawPath();
+    String shown = url.getScheme() + "://" + authority + path;
     return url.getRawQuery() == null ? shown : shown + "?...";
   }
 
@@ -193,34 +246,23 @@ final class DownloadRootfs {
     return next;
   }
 
-  private InputStream body(HttpEntity entity, long deadline) throws IOException, RootfsException {
+  private InputStream body(HttpEntity entity) throws IOException {
     if (entity == null) {
       return InputStream.nullInputStream();
     }
     if (entity.getContentLength() > policy.maxDownloadBytes()) {
-      throw new CappedInputStream.LimitExceededException(
+      throw new LimitExceededException(
           "the server announces "
               + entity.getContentLength()
               + " bytes, over the limit of "
               + policy.maxDownloadBytes()
               + RootfsPolicy.hint(RootfsPolicy.MAX_DOWNLOAD_BYTES));
     }
-    InputStream capped =
-        new CappedInputStream(
-            entity.getContent(),
-            policy.maxDownloadBytes(),
-            "the download",
-            RootfsPolicy.MAX_DOWNLOAD_BYTES);
-    return new DeadlineInputStream(capped, deadline);
-  }
-
-  private void checkDeadline(long deadline) throws DeadlineException {
-    if (System.nanoTime() > deadline) {
-      throw new DeadlineException(
-          "the download took longer than "
-              + seconds(policy.downloadTimeout())
-              + RootfsPolicy.hint(RootfsPolicy.DOWNLOAD_TIMEOUT));
-    }
+    return new CappedInputStream(
+        entity.getContent(),
+        policy.maxDownloadBytes(),
+        "the download",
+        RootfsPolicy.MAX_DOWNLOAD_BYTES);
   }
 
   private static String seconds(Duration duration) {
@@ -232,42 +274,5 @@ final class DownloadRootfs {
   private static String describe(IOException e) {
     String message = e.getMessage();
     return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
-  }
-
-  /** The whole download took too long. */
-  static final class DeadlineException extends IOException {
-    private static final long serialVersionUID = 1L;
-
-    DeadlineException(String message) {
-      super(message);
-    }
-  }
-
-  /** A body that fails once the download's deadline has passed. */
-  private final class DeadlineInputStream extends FilterInputStream {
-    private final long deadline;
-
-    DeadlineInputStream(InputStream in, long deadline) {
-      super(in);
-      this.deadline = deadline;
-    }
-
-    @Override
-    public int read() throws IOException {
-      checkDeadline(deadline);
-      return super.read();
-    }
-
-    @Override
-    public int read(byte[] buffer, int offset, int length) throws IOException {
-      checkDeadline(deadline);
-      return super.read(buffer, offset, length);
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      checkDeadline(deadline);
-      return super.skip(n);
-    }
   }
 }

@@ -119,7 +119,7 @@ final class Tarballs {
     }
   }
 
-  private void write(OutputStream out, Compression compression) {
+  void write(OutputStream out, Compression compression) {
     try (OutputStream compressed = compress(out, compression);
         TarArchiveOutputStream tar = new TarArchiveOutputStream(compressed)) {
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);

@@ -1,0 +1,326 @@
+package dev.imageci.context;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import dev.imageci.config.Rootfs;
+import dev.imageci.context.Tarballs.Compression;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Downloads from a real HTTP server on loopback, through the public {@link RootfsPreparer}. */
+class DownloadRootfsTest {
+
+  @TempDir Path downloads;
+
+  private final byte[] archive = RootfsPreparerTest.goodRootfs().bytes(Compression.GZIP);
+  private final AtomicInteger requests = new AtomicInteger();
+  private HttpServer server;
+  private ExecutorService executor;
+  private String base;
+
+  @BeforeEach
+  void startServer() throws IOException {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    executor = Executors.newCachedThreadPool();
+    server.setExecutor(executor);
+    base = "http://127.0.0.1:" + server.getAddress().getPort();
+    serve("/rootfs.tar.gz", exchange -> send(exchange, 200, archive));
+    serve("/redirect", exchange -> redirect(exchange, "/rootfs.tar.gz"));
+    serve("/loop", exchange -> redirect(exchange, "/loop"));
+    serve("/to-localhost", exchange -> redirect(exchange, localhost() + "/rootfs.tar.gz"));
+    serve("/to-file", exchange -> redirect(exchange, "file:///etc/passwd"));
+    serve("/missing", exchange -> send(exchange, 404, "not here".getBytes()));
+    serve("/big", exchange -> send(exchange, 200, new byte[2 << 20]));
+    serve("/big-chunked", this::sendChunkedZeros);
+    serve("/slow", this::trickle);
+    serve("/hang", this::hang);
+    serve("/evil.tar.gz", exchange -> send(exchange, 200, evilArchive()));
+    server.start();
+  }
+
+  @AfterEach
+  void stopServer() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+
+  @Test
+  void downloadsAndChecksARootfsIntoATemporaryFileDeletedOnClose() throws Exception {
+    PreparedRootfs prepared = preparer(loopbackAllowed()).prepare(url("/rootfs.tar.gz", null));
+
+    assertThat(prepared.temporary()).isTrue();
+    assertThat(prepared.file()).startsWith(downloads).hasBinaryContent(archive);
+    assertThat(prepared.sha256()).isEqualTo(Tarballs.sha256(archive));
+    assertThat(prepared.size()).isEqualTo(archive.length);
+
+    prepared.close();
+
+    assertThat(prepared.file()).doesNotExist();
+  }
+
+  @Test
+  void verifiesTheSha256OfADownload() throws Exception {
+    String expected = "cd".repeat(32);
+
+    assertThatThrownBy(() -> preparer(loopbackAllowed()).prepare(url("/rootfs.tar.gz", expected)))
+        .isInstanceOf(RootfsException.class)
+        .hasMessageContaining("sha256 mismatch: the form expects " + expected)
+        .hasMessageContaining("but the archive has " + Tarballs.sha256(archive));
+    assertThat(downloads).isEmptyDirectory();
+  }
+
+  @Test
+  void followsARedirect() throws Exception {
+    try (PreparedRootfs prepared =
+        preparer(loopbackAllowed()).prepare(url("/redirect", Tarballs.sha256(archive)))) {
+
+      assertThat(prepared.file()).hasBinaryContent(archive);
+    }
+    assertThat(requests).hasValue(2);
+  }
+
+  @Test
+  void refusesARedirectToAHostOutsideTheAllowlist() {
+    RootfsPolicy policy = policy(Map.of("IMAGECI_ROOTFS_ALLOWED_HOSTS", "127.0.0.1"));
+
+    assertThatThrownBy(() -> preparer(policy).prepare(url("/to-localhost", null)))
+        .isInstanceOf(RootfsException.class)
+        .hasMessageContaining("host localhost is not in IMAGECI_ROOTFS_ALLOWED_HOSTS [127.0.0.1]");
+    assertThat(requests).as("nothing is fetched from the refused host").hasValue(1);
+  }
+
+  @Test
+  void refusesARedirectToAnotherScheme() {
+    assertThatThrownBy(() -> preparer(loopbackAllowed()).prepare(url("/to-file", null)))
+        .isInstanceOf(RootfsException.class)
+        .hasMessageContaining("redirected to file:///etc/passwd; expected an http(s) URL");
+  }
+
+  @Test
+  void refusesTooManyRedirects() {
+    assertThatThrownBy(() -> preparer(loopbackAllowed()).prepare(url("/loop", null)))
+        .isInstanceOf(RootfsException.class)
+        .hasMessageContaining("more than 5 redirects")
+        .hasMessageContaining("IMAGECI_ROOTFS_MAX_REDIRECTS");
+    assertThat(requests).hasValue(6);
+  }
+
+  @Test
+  void refusesADownloadThatAnnouncesMoreThanTheSizeCap() {
+    RootfsPolicy policy =
+        loopbackAllowed().withDownloadLimits(1 << 20, 5, seconds(10), seconds(60));
+
+    assertThatThrownBy(() -> preparer(policy).prepare(url("/big", null)))
+        .isInstanceOf(RootfsException.class)
+        .hasMessageContaining("the server announces 2097152 bytes, over the limit of 1048576")
+        .hasMessageContaining("IMAGECI_ROOTFS_MAX_DOWNLOAD_BYTES");
+    assertThat(downloads).isEmptyDirectory();
+  }
+
+  @Test
+  void stopsReadingADownloadPastTheSizeCap() {
+    RootfsPolicy policy =
+        loopbackAllowed().withDownloadLimits(1 << 20, 5, seconds(10), seconds(60));
+
+    assertThatThrownBy(() -> preparer(policy).prepare(url("/big-chunked", null)))
+        .isInstanceOf(RootfsException.class)
+        .hasMessageContaining("the download is larger than the limit of 1048576 bytes");
+    assertThat(downloads).isEmptyDirectory();
+  }
+
+  @Test
+  void reportsANon2xxAnswer() {
+    assertThatThrownBy(() -> preparer(loopbackAllowed()).prepare(url("/missing", null)))
+        .isInstanceOf(RootfsException.class)
+        .hasMessage(
+            "rootfs "
+                + base
+                + "/missing: the server answered 404 Not Found;"
+                + " expected 200 and the archive");
+  }
+
+  @Test
+  void stopsASlowDownloadAtTheOverallTimeout() {
+    RootfsPolicy policy =
+        loopbackAllowed().withDownloadLimits(1 << 30, 5, seconds(10), Duration.ofSeconds(1));
+
+    assertThatThrownBy(() -> preparer(policy).prepare(url("/slow", null)))
+        .isInstanceOf(RootfsException.class)
+        .hasMessageContaining("the download took longer than 1 s")
+        .hasMessageContaining("IMAGECI_ROOTFS_DOWNLOAD_TIMEOUT");
+    assertThat(downloads).isEmptyDirectory();
+  }
+
+  @Test
+  void stopsAServerThatSendsNothing() {
+    RootfsPolicy policy =
+        loopbackAllowed().withDownloadLimits(1 << 30, 5, Duration.ofMillis(500), seconds(60));
+
+    assertThatThrownBy(() -> preparer(policy).prepare(url("/hang", null)))
+        .isInstanceOf(RootfsException.class)
+        .hasMessageContaining("the server sent nothing for 500 ms");
+  }
+
+  @Test
+  void refusesLoopbackWithTheDefaultPolicy() {
+    assertThatThrownBy(() -> preparer(RootfsPolicy.defaults()).prepare(url("/rootfs.tar.gz", null)))
+        .isInstanceOf(RootfsException.class)
+        .hasMessageContaining("host 127.0.0.1 resolves to 127.0.0.1, a loopback address")
+        .hasMessageContaining("IMAGECI_ROOTFS_ALLOW_PRIVATE_HOSTS=true");
+    assertThat(requests).as("the server is never contacted").hasValue(0);
+  }
+
+  @Test
+  void refusesLocalhostByNameWithTheDefaultPolicy() {
+    Rootfs rootfs = new Rootfs(null, URI.create(localhost() + "/rootfs.tar.gz"), null, false);
+
+    assertThatThrownBy(() -> preparer(RootfsPolicy.defaults()).prepare(rootfs))
+        .isInstanceOf(RootfsException.class)
+        .hasMessageContaining("host localhost resolves to")
+        .hasMessageContaining("a loopback address");
+    assertThat(requests).hasValue(0);
+  }
+
+  @Test
+  void allowsLoopbackWhenTheAdministratorSwitchIsOn() throws Exception {
+    RootfsPolicy policy = policy(Map.of("IMAGECI_ROOTFS_ALLOW_PRIVATE_HOSTS", "true"));
+
+    try (PreparedRootfs prepared = preparer(policy).prepare(url("/rootfs.tar.gz", null))) {
+
+      assertThat(prepared.sha256()).isEqualTo(Tarballs.sha256(archive));
+    }
+  }
+
+  @Test
+  void allowsAHostTheAdministratorListed() throws Exception {
+    RootfsPolicy policy = policy(Map.of("IMAGECI_ROOTFS_ALLOWED_HOSTS", "example.org, 127.0.0.1"));
+
+    try (PreparedRootfs prepared = preparer(policy).prepare(url("/rootfs.tar.gz", null))) {
+
+      assertThat(prepared.size()).isEqualTo(archive.length);
+    }
+  }
+
+  @Test
+  void refusesAHostileDownloadAndDeletesIt() {
+    assertThatThrownBy(() -> preparer(loopbackAllowed()).prepare(url("/evil.tar.gz", null)))
+        .isInstanceOf(RootfsException.class)
+        .hasMessage(
+            "rootfs "
+                + base
+                + "/evil.tar.gz: entry \"bin/su\" is set-uid;"
+                + " allow it with rootfs.allowSetuid: true");
+    assertThat(downloads).isEmptyDirectory();
+  }
+
+  @Test
+  void keepsTheQueryOutOfMessages() {
+    Rootfs rootfs = new Rootfs(null, URI.create(base + "/missing?token=s3cr3t"), null, false);
+
+    assertThatThrownBy(() -> preparer(loopbackAllowed()).prepare(rootfs))
+        .isInstanceOf(RootfsException.class)
+        .hasMessageStartingWith("rootfs " + base + "/missing?...: the server answered 404")
+        .message()
+        .doesNotContain("s3cr3t");
+  }
+
+  private RootfsPreparer preparer(RootfsPolicy policy) {
+    return new RootfsPreparer(policy.withDownloadDirectory(downloads));
+  }
+
+  private RootfsPolicy loopbackAllowed() {
+    return RootfsPolicy.defaults().withAllowPrivateHosts(true);
+  }
+
+  private RootfsPolicy policy(Map<String, String> env) {
+    return RootfsPolicy.fromEnvironment(env);
+  }
+
+  private Rootfs url(String path, String sha256) {
+    return new Rootfs(null, URI.create(base + path), sha256, false);
+  }
+
+  private String localhost() {
+    return "http://localhost:" + server.getAddress().getPort();
+  }
+
+  private static Duration seconds(long seconds) {
+    return Duration.ofSeconds(seconds);
+  }
+
+  private static byte[] evilArchive() {
+    return Tarballs.tar().file("bin/su", "x", 04755).bytes(Compression.GZIP);
+  }
+
+  private void serve(String path, HttpHandler handler) {
+    server.createContext(
+        path,
+        exchange -> {
+          requests.incrementAndGet();
+          try (exchange) {
+            handler.handle(exchange);
+          } catch (IOException e) {
+            // The client went away, as it should when it refuses a download.
+          }
+        });
+  }
+
+  private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
+    exchange.sendResponseHeaders(status, body.length);
+    exchange.getResponseBody().write(body);
+  }
+
+  private static void redirect(HttpExchange exchange, String location) throws IOException {
+    exchange.getResponseHeaders().add("Location", location);
+    exchange.sendResponseHeaders(302, -1);
+  }
+
+  private void sendChunkedZeros(HttpExchange exchange) throws IOException {
+    exchange.sendResponseHeaders(200, 0);
+    OutputStream out = exchange.getResponseBody();
+    // A real archive, so that reading goes on until the cap stops it.
+    Tarballs.tar().zeros("big", 4 << 20).write(out, Compression.NONE);
+  }
+
+  private void trickle(HttpExchange exchange) throws IOException {
+    exchange.sendResponseHeaders(200, 0);
+    OutputStream out = exchange.getResponseBody();
+    byte[] slow = Tarballs.tar().zeros("slow", 1 << 20).bytes(Compression.NONE);
+    for (int i = 0; i < slow.length && i < 600 * 512; i += 512) {
+      out.write(slow, i, 512);
+      out.flush();
+      sleep(100);
+    }
+  }
+
+  private void hang(HttpExchange exchange) throws IOException {
+    exchange.sendResponseHeaders(200, 0);
+    exchange.getResponseBody().flush();
+    sleep(30_000);
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
