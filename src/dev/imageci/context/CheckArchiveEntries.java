@@ -27,6 +27,7 @@ final class CheckArchiveEntries {
 
   private final RootfsPolicy policy;
   private final boolean allowSetuid;
+  // Limitation: every name is kept, so memory grows with entries times name length (both capped).
   private final Map<String, Kind> seen = new HashMap<>();
   private long entries;
   private long declaredBytes;
@@ -42,6 +43,7 @@ final class CheckArchiveEntries {
 
   /** Checks the next entry. */
   void check(TarArchiveEntry entry) throws EntryRefusedException {
+    // Limitation: commons-compress drops the leading '/' of PAX and GNU long names before this.
     String raw = entry.getName();
     checkCounts(entry, raw);
     String name = normalize(raw);

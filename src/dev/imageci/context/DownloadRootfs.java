@@ -163,7 +163,7 @@ final class DownloadRootfs {
             .setRedirectsEnabled(false)
             .setResponseTimeout(Timeout.of(policy.readTimeout()))
             .build();
-    // No system proxy settings: the address the resolver checked is the one connected to.
+    // Limitation: no HTTP proxy is used, because connecting through one would skip the host check.
     return HttpClients.custom()
         .setConnectionManager(
             PoolingHttpClientConnectionManagerBuilder.create()

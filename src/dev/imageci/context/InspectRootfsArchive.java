@@ -106,6 +106,7 @@ final class InspectRootfsArchive {
     tarBytes.mark(TAR_HEADER);
     byte[] header = tarBytes.readNBytes(TAR_HEADER);
     tarBytes.reset();
+    // Limitation: old V7 tars have no ustar magic and are refused as not a tar archive.
     if (!TarArchiveInputStream.matches(header, header.length)) {
       throw new NotTarException("it is not " + FORMATS);
     }
