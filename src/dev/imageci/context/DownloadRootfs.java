@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLContext;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -21,9 +22,11 @@ import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.ssl.SSLContexts;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -49,9 +52,16 @@ final class DownloadRootfs {
           });
 
   private final RootfsPolicy policy;
+  private final SSLContext tls;
 
   DownloadRootfs(RootfsPolicy policy) {
+    this(policy, SSLContexts.createSystemDefault());
+  }
+
+  /** With {@code tls} deciding which servers are trusted (tests use their own authority). */
+  DownloadRootfs(RootfsPolicy policy, SSLContext tls) {
     this.policy = policy;
+    this.tls = tls;
   }
 
   /** Downloads {@code url} and hands the body of the final answer to {@code reader}. */
@@ -168,6 +178,7 @@ final class DownloadRootfs {
         .setConnectionManager(
             PoolingHttpClientConnectionManagerBuilder.create()
                 .setDnsResolver(new ResolveAllowedHost(policy))
+                .setTlsSocketStrategy(new DefaultClientTlsStrategy(tls))
                 .setDefaultConnectionConfig(connection)
                 .build())
         .setDefaultRequestConfig(request)

@@ -6,19 +6,27 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import dev.imageci.config.Rootfs;
 import dev.imageci.context.Tarballs.Compression;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -143,6 +151,37 @@ class DownloadRootfsTest {
         .isInstanceOf(RootfsException.class)
         .hasMessageContaining("the download is larger than the limit of 1048576 bytes");
     assertThat(downloads).isEmptyDirectory();
+  }
+
+  @Test
+  void downloadsOverHttpsAndRefusesAFallBackToPlainHttp() throws Exception {
+    SSLContext tls = selfSignedTls();
+    HttpsServer https =
+        HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    https.setHttpsConfigurator(new HttpsConfigurator(tls));
+    https.createContext("/rootfs.tar.gz", exchange -> respond(exchange, 200, archive));
+    https.createContext(
+        "/downgrade", exchange -> redirectAndClose(exchange, base + "/rootfs.tar.gz"));
+    https.start();
+    String secure = "https://127.0.0.1:" + https.getAddress().getPort();
+    DownloadRootfs download = new DownloadRootfs(loopbackAllowed(), tls);
+    try {
+
+      byte[] body = download.call(URI.create(secure + "/rootfs.tar.gz"), InputStream::readAllBytes);
+
+      assertThat(body).isEqualTo(archive);
+      assertThatThrownBy(() -> download.call(URI.create(secure + "/downgrade"), in -> 0))
+          .isInstanceOf(RootfsException.class)
+          .hasMessage(
+              "rootfs "
+                  + secure
+                  + "/downgrade: redirected from https to plain http ("
+                  + base
+                  + "/rootfs.tar.gz); refused");
+      assertThat(requests).as("the plain http server is never asked").hasValue(0);
+    } finally {
+      https.stop(0);
+    }
   }
 
   @Test
@@ -280,6 +319,63 @@ class DownloadRootfsTest {
             // The client went away, as it should when it refuses a download.
           }
         });
+  }
+
+  private static void respond(HttpExchange exchange, int status, byte[] body) throws IOException {
+    try (exchange) {
+      send(exchange, status, body);
+    }
+  }
+
+  private static void redirectAndClose(HttpExchange exchange, String location) throws IOException {
+    try (exchange) {
+      redirect(exchange, location);
+    }
+  }
+
+  /** A TLS context with a fresh self-signed certificate for 127.0.0.1, trusted by itself alone. */
+  private SSLContext selfSignedTls() throws Exception {
+    Path keystore = downloads.resolveSibling("tls-" + System.nanoTime() + ".p12");
+    String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+    Process process =
+        new ProcessBuilder(
+                keytool,
+                "-genkeypair",
+                "-alias",
+                "test",
+                "-keyalg",
+                "EC",
+                "-validity",
+                "1",
+                "-dname",
+                "CN=127.0.0.1",
+                "-ext",
+                "SAN=ip:127.0.0.1",
+                "-keystore",
+                keystore.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                "testpass")
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(process.getInputStream().readAllBytes());
+    assertThat(process.waitFor()).as("keytool: " + output).isZero();
+    char[] password = "testpass".toCharArray();
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(keystore)) {
+      store.load(in, password);
+    } finally {
+      Files.delete(keystore);
+    }
+    KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    keys.init(store, password);
+    TrustManagerFactory trust =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    trust.init(store);
+    SSLContext tls = SSLContext.getInstance("TLS");
+    tls.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
+    return tls;
   }
 
   private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
