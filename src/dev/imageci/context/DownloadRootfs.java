@@ -82,7 +82,9 @@ final class DownloadRootfs {
                 },
                 Math.max(0, deadline - System.nanoTime()),
                 TimeUnit.NANOSECONDS);
-        try (ClassicHttpResponse response = client.executeOpen(null, get, null)) {
+        ClassicHttpResponse response = null;
+        try {
+          response = client.executeOpen(null, get, null);
           int status = response.getCode();
           if (isRedirect(status)) {
             current = redirect(url, current, response, redirects);
@@ -92,6 +94,7 @@ final class DownloadRootfs {
           return reader.read(body(response.getEntity()));
         } finally {
           abort.cancel(false);
+          discard(get, response);
         }
       }
     } catch (IOException | RootfsException e) {
@@ -106,6 +109,21 @@ final class DownloadRootfs {
             e);
       }
       throw e instanceof RootfsException refused ? refused : failure(url, (IOException) e);
+    }
+  }
+
+  /**
+   * Closes the connection instead of letting the client read the rest of a body it no longer wants
+   * to reuse the connection: a refused archive may have gigabytes left.
+   */
+  private static void discard(HttpGet get, ClassicHttpResponse response) {
+    get.cancel();
+    if (response != null) {
+      try {
+        response.close();
+      } catch (IOException e) {
+        // The connection is already gone; closing it again can only fail the same way.
+      }
     }
   }
 

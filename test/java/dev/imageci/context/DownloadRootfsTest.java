@@ -21,8 +21,10 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -39,6 +41,7 @@ class DownloadRootfsTest {
 
   private final byte[] archive = RootfsPreparerTest.goodRootfs().bytes(Compression.GZIP);
   private final AtomicInteger requests = new AtomicInteger();
+  private final CompletableFuture<Boolean> clientHungUp = new CompletableFuture<>();
   private HttpServer server;
   private ExecutorService executor;
   private String base;
@@ -60,6 +63,7 @@ class DownloadRootfsTest {
     serve("/slow", this::trickle);
     serve("/hang", this::hang);
     serve("/evil.tar.gz", exchange -> send(exchange, 200, evilArchive()));
+    serve("/evil-big.tar", this::sendEvilThenMore);
     server.start();
   }
 
@@ -270,6 +274,17 @@ class DownloadRootfsTest {
   }
 
   @Test
+  void hangsUpOnARefusedArchiveInsteadOfReadingTheRest() throws Exception {
+    assertThatThrownBy(() -> preparer(loopbackAllowed()).prepare(url("/evil-big.tar", null)))
+        .isInstanceOf(RootfsException.class)
+        .hasMessageContaining("entry \"bin/su\" is set-uid");
+
+    assertThat(clientHungUp.get(30, TimeUnit.SECONDS))
+        .as("the server could not send the rest of the body")
+        .isTrue();
+  }
+
+  @Test
   void keepsTheQueryOutOfMessages() {
     Rootfs rootfs = new Rootfs(null, URI.create(base + "/missing?token=s3cr3t"), null, false);
 
@@ -393,6 +408,25 @@ class DownloadRootfsTest {
     OutputStream out = exchange.getResponseBody();
     // A real archive, so that reading goes on until the cap stops it.
     Tarballs.tar().zeros("big", 4 << 20).write(out, Compression.NONE);
+  }
+
+  /** A set-uid entry first, then 256 MiB the client has no reason to read. */
+  private void sendEvilThenMore(HttpExchange exchange) throws IOException {
+    byte[] evil = Tarballs.tar().file("bin/su", "x", 04755).bytes(Compression.NONE);
+    long rest = 256L << 20;
+    exchange.sendResponseHeaders(200, evil.length + rest);
+    OutputStream out = exchange.getResponseBody();
+    out.write(evil);
+    byte[] block = new byte[64 * 1024];
+    try {
+      for (long sent = 0; sent < rest; sent += block.length) {
+        out.write(block);
+      }
+      clientHungUp.complete(false);
+    } catch (IOException e) {
+      clientHungUp.complete(true);
+      throw e;
+    }
   }
 
   private void trickle(HttpExchange exchange) throws IOException {
