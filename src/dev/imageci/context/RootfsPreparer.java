@@ -34,6 +34,7 @@ public final class RootfsPreparer {
     return rootfs.isRemote() ? prepareDownload(rootfs) : prepareFile(rootfs);
   }
 
+  // Limitation: the file is read again into the context; a change in between is not caught.
   private PreparedRootfs prepareFile(Rootfs rootfs) throws RootfsException {
     String label = rootfs.describe();
     try (InputStream in = Files.newInputStream(rootfs.path())) {
