@@ -6,6 +6,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -43,6 +44,8 @@ public final class RootfsPreparer {
       return new PreparedRootfs(rootfs.path(), inspection.sha256(), inspection.size(), false);
     } catch (NoSuchFileException e) {
       throw new RootfsException("rootfs " + label + ": no such file", e);
+    } catch (AccessDeniedException e) {
+      throw new RootfsException("rootfs " + label + " could not be read: permission denied", e);
     } catch (IOException e) {
       throw new RootfsException("rootfs " + label + " could not be read: " + e.getMessage(), e);
     }

@@ -335,6 +335,15 @@ class RootfsPreparerTest {
   }
 
   @Test
+  void reportsAPathThatCannotBeReadAsAFile() throws Exception {
+    Path directory = Files.createDirectory(dir.resolve("rootfs.tar.gz"));
+
+    assertThatThrownBy(() -> preparer.prepare(local(directory, null, false)))
+        .isInstanceOf(RootfsException.class)
+        .hasMessage("rootfs " + directory + " could not be read: Is a directory");
+  }
+
+  @Test
   void showsControlCharactersInNamesEscaped() throws Exception {
     Path file =
         tar().file("bin/\u001b[31mred", "x", 04755).write(dir.resolve("r.tar"), Compression.NONE);
