@@ -73,15 +73,7 @@ final class DownloadRootfs {
       for (int redirects = 0; ; redirects++) {
         checkUrl(url, current);
         HttpGet get = new HttpGet(current);
-        // Aborting closes the connection, which also ends a read blocked on a slow server.
-        ScheduledFuture<?> abort =
-            TIMER.schedule(
-                () -> {
-                  timedOut.set(true);
-                  get.cancel();
-                },
-                Math.max(0, deadline - System.nanoTime()),
-                TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> abort = abortAtDeadline(get, deadline, timedOut);
         ClassicHttpResponse response = null;
         try {
           response = client.executeOpen(null, get, null);
@@ -112,9 +104,21 @@ final class DownloadRootfs {
     }
   }
 
+  /** Aborting closes the connection, which also ends a read blocked on a slow server. */
+  private static ScheduledFuture<?> abortAtDeadline(
+      HttpGet get, long deadline, AtomicBoolean timedOut) {
+    return TIMER.schedule(
+        () -> {
+          timedOut.set(true);
+          get.cancel();
+        },
+        Math.max(0, deadline - System.nanoTime()),
+        TimeUnit.NANOSECONDS);
+  }
+
   /**
-   * Closes the connection instead of letting the client read the rest of a body it no longer wants
-   * to reuse the connection: a refused archive may have gigabytes left.
+   * Closes the connection rather than letting the client drain the rest of the body to reuse it: a
+   * refused archive may have gigabytes left.
    */
   private static void discard(HttpGet get, ClassicHttpResponse response) {
     get.cancel();
