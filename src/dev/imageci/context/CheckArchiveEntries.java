@@ -29,6 +29,7 @@ final class CheckArchiveEntries {
   private final boolean allowSetuid;
   // Limitation: every name is kept, so memory grows with entries times name length (both capped).
   private final Map<String, Kind> seen = new HashMap<>();
+  private final SymlinkIndex symlinks = new SymlinkIndex();
   private long entries;
   private long declaredBytes;
 
@@ -64,7 +65,12 @@ final class CheckArchiveEntries {
     } else if (entry.isSymbolicLink()) {
       checkSymlink(entry, raw, name);
     }
-    seen.put(name, kind);
+    Kind before = seen.put(name, kind);
+    if (kind == Kind.SYMLINK) {
+      symlinks.add(name);
+    } else if (before == Kind.SYMLINK) {
+      symlinks.remove(name); // replaced, as the daemon replaces it when extracting
+    }
   }
 
   private void checkCounts(TarArchiveEntry entry, String raw) throws EntryRefusedException {
@@ -128,15 +134,13 @@ final class CheckArchiveEntries {
 
   /** Every parent of the entry must not be a symlink the archive made earlier. */
   private void checkParents(String raw, String name) throws EntryRefusedException {
-    for (int slash = name.indexOf('/'); slash > 0; slash = name.indexOf('/', slash + 1)) {
-      String parent = name.substring(0, slash);
-      if (seen.get(parent) == Kind.SYMLINK) {
-        throw refuse(
-            raw,
-            "lies below "
-                + show(parent)
-                + ", a symlink earlier in the archive; expected a real directory");
-      }
+    String parent = symlinks.symlinkParent(name, path -> seen.get(path) == Kind.SYMLINK);
+    if (parent != null) {
+      throw refuse(
+          raw,
+          "lies below "
+              + show(parent)
+              + ", a symlink earlier in the archive; expected a real directory");
     }
   }
 

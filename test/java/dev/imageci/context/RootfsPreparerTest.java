@@ -112,6 +112,14 @@ class RootfsPreparerTest {
             tar().symlink("./lib", "/etc").file("lib//x", "x"),
             "entry \"lib//x\" lies below \"lib\""),
         Arguments.of(
+            "deeper symlinked parent",
+            tar().dir("a").dir("a/b").symlink("a/b/c", "/").file("a/b/c/d/e", "x"),
+            "entry \"a/b/c/d/e\" lies below \"a/b/c\""),
+        Arguments.of(
+            "symlink replacing a directory",
+            tar().dir("etc").symlink("etc", "/host").file("etc/x", "x"),
+            "entry \"etc/x\" lies below \"etc\""),
+        Arguments.of(
             "hardlink outside",
             tar().hardlink("passwd", "../../etc/passwd"),
             "entry \"passwd\" is a hardlink to \"../../etc/passwd\", outside the archive"),
@@ -186,6 +194,20 @@ class RootfsPreparerTest {
         .isInstanceOf(RootfsException.class)
         .hasMessageStartingWith("rootfs " + file + ": ")
         .hasMessageContaining(message);
+  }
+
+  @Test
+  void acceptsEntriesBelowADirectoryThatReplacedASymlink() throws Exception {
+    Path file =
+        tar()
+            .symlink("lib", "usr/lib")
+            .dir("lib")
+            .file("lib/libc.so", "x")
+            .write(dir.resolve("r.tar"), Compression.NONE);
+
+    PreparedRootfs prepared = preparer.prepare(local(file, null, false));
+
+    assertThat(prepared.size()).isEqualTo(Files.size(file));
   }
 
   @Test
