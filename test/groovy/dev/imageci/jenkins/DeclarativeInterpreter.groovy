@@ -84,11 +84,11 @@ class DeclarativeInterpreter {
         for (Map stage : stages) {
             if (failure != null) {
                 stageResults[stage.name] = 'skipped after a failure'
-            } else if (stage.when && !call(script, stage.when)) {
+            } else if (stage.when && !runSection(script, stage.when)) {
                 stageResults[stage.name] = 'skipped by when'
             } else {
                 try {
-                    InvokerHelper.invokeMethod(script, 'stage', [stage.name, { call(script, stage.steps) }]
+                    InvokerHelper.invokeMethod(script, 'stage', [stage.name, { runSection(script, stage.steps) }]
                         as Object[])
                     stageResults[stage.name] = 'succeeded'
                 } catch (Throwable thrown) {
@@ -131,7 +131,7 @@ class DeclarativeInterpreter {
         applies.each { condition, applicable ->
             if (applicable && conditions[condition]) {
                 try {
-                    call(script, conditions[condition])
+                    runSection(script, conditions[condition])
                 } catch (Throwable thrown) {
                     test.currentBuild().result = 'FAILURE'
                     first = first ?: thrown
@@ -142,7 +142,7 @@ class DeclarativeInterpreter {
     }
 
     /** Runs a section's closure with the script as owner, so its calls are the script's steps. */
-    private static Object call(Object script, Closure body) {
+    private static Object runSection(Object script, Closure body) {
         return body.rehydrate(script, script, script).call()
     }
 

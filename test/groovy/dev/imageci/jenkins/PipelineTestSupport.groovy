@@ -107,6 +107,9 @@ abstract class PipelineTestSupport extends BasePipelineTest {
             body.call()
         })
         helper.registerAllowedMethod('script', [Closure], { Closure body -> body.call() })
+        helper.registerAllowedMethod('stage', [String, Closure], { String name, Closure body ->
+            body.call()
+        })
         helper.registerAllowedMethod('pipeline', [Closure], { Closure body ->
             declarative.run(body)
         })
