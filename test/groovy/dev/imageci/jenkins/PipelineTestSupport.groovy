@@ -18,7 +18,7 @@ import java.nio.file.Paths
  */
 abstract class PipelineTestSupport extends BasePipelineTest {
 
-    static final Path ROOT = Paths.get(System.getProperty('imageci.root', '.')).toAbsolutePath()
+    public static final Path ROOT = Paths.get(System.getProperty('imageci.root', '.')).toAbsolutePath()
         .normalize()
 
     Agent agent = new FakeAgent()

@@ -1,9 +1,12 @@
 package dev.imageci.jenkins
 
+import groovy.io.FileType
+
 import java.nio.file.FileSystems
 import java.nio.file.Files
 import java.nio.file.Path
 import java.nio.file.PathMatcher
+import java.nio.file.StandardCopyOption
 import java.util.concurrent.TimeUnit
 
 /**
@@ -65,13 +68,13 @@ class RealAgent implements Agent {
     void archive(String artifacts) {
         for (String pattern : artifacts.split(',')*.trim()) {
             PathMatcher matcher = FileSystems.default.getPathMatcher('glob:' + pattern)
-            Files.walk(workspace).withCloseable { paths ->
-                paths.filter { Files.isRegularFile(it) && matcher.matches(workspace.relativize(it)) }
-                    .each { Path found ->
-                        Path copy = archiveDir.resolve(workspace.relativize(found).toString())
-                        Files.createDirectories(copy.parent)
-                        Files.copy(found, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING)
-                    }
+            workspace.toFile().eachFileRecurse(FileType.FILES) { File file ->
+                Path found = file.toPath()
+                if (matcher.matches(workspace.relativize(found))) {
+                    Path copy = archiveDir.resolve(workspace.relativize(found).toString())
+                    Files.createDirectories(copy.parent)
+                    Files.copy(found, copy, StandardCopyOption.REPLACE_EXISTING)
+                }
             }
         }
     }
