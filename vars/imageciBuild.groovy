@@ -114,10 +114,11 @@ String reference(Map result) {
 // JsonSlurperClassic gives plain HashMaps and ArrayLists, which CPS can serialize.
 @NonCPS
 static Map parse(String json) {
+    Object parsed
     try {
-        Object parsed = new JsonSlurperClassic().parseText(json)
-        return parsed instanceof Map ? (Map) parsed : null
+        parsed = new JsonSlurperClassic().parseText(json)
     } catch (IllegalArgumentException | groovy.json.JsonException e) {
-        return null
+        parsed = e.message
     }
+    return parsed instanceof Map ? (Map) parsed : null
 }

@@ -21,7 +21,7 @@ mkdir -p "$(dirname "$IMAGECI_DOCKERFILE")"
 "$@" render "$IMAGECI_CONFIG" > "$IMAGECI_DOCKERFILE" 2> "$IMAGECI_DOCKERFILE.problems"
 '''
 
-/** Returns the path of the Dockerfile written; an invalid form fails the build with its problems. */
+/** Returns the Dockerfile's path; an invalid form fails the build with its problems. */
 String call(Map args = [:]) {
     Map opts = imageciArgs('imageciRender', ARGS, args)
     String cli = imageciCli(cli: opts.cli)

@@ -12,6 +12,7 @@ import groovy.transform.Field
 ]
 
 // Exit 3: the CLI does not run; 4: no Docker daemon; 2: the form is invalid.
+// Limitation: without the docker command a TCP daemon is not probed; imageci build reports it.
 @Field static final String VERIFY = '''set -u
 case "$IMAGECI_CLI" in
   *.jar) set -- java -jar "$IMAGECI_CLI" ;;

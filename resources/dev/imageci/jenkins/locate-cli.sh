@@ -15,7 +15,8 @@ fail() {
 }
 
 if [ -n "${IMAGECI_CLI:-}" ]; then
-  [ -f "$IMAGECI_CLI" ] || fail "the configured CLI (IMAGECI_CLI or the cli argument) is not a file: $IMAGECI_CLI"
+  [ -f "$IMAGECI_CLI" ] ||
+    fail "the configured CLI (IMAGECI_CLI or the cli argument) is not a file: $IMAGECI_CLI"
   case "$IMAGECI_CLI" in
     *.jar) ;;
     *) [ -x "$IMAGECI_CLI" ] || fail "the configured CLI is not executable: $IMAGECI_CLI" ;;
@@ -36,6 +37,7 @@ if ! grep -qs '<artifactId>imageci</artifactId>' "$source_dir/pom.xml"; then
 fi
 command -v mvn >/dev/null || fail "cannot build the CLI from $source_dir: mvn is not on PATH"
 
+# Limitation: uncommitted changes are cached under their commit, because the key is the commit id.
 if commit=$(git -C "$source_dir" rev-parse HEAD 2>/dev/null); then
   key=$commit
 else

@@ -21,7 +21,7 @@ import org.codehaus.groovy.runtime.InvokerHelper
  */
 class CpsStepRunner {
 
-    private static final ThreadLocal<CpsStepRunner> CURRENT = new ThreadLocal<>()
+    private static final ThreadLocal<CpsStepRunner> RUNNER = new ThreadLocal<>()
 
     static final String BODY_STEPS = '''
         def withEnv(List entries, Closure body) {
@@ -59,12 +59,12 @@ class CpsStepRunner {
     }
 
     static CpsStepRunner current() {
-        return CURRENT.get()
+        return RUNNER.get()
     }
 
     /** Runs a step to its end under CPS; returns its value or throws what it threw. */
     Object run(String name, Map args) {
-        CURRENT.set(this)
+        RUNNER.set(this)
         try {
             Continuable program = start(globals[name], args)
             Outcome outcome = new Outcome(null, null)
@@ -77,7 +77,7 @@ class CpsStepRunner {
                 outcome = ((Map) outcome.normal).outcome
             }
         } finally {
-            CURRENT.remove()
+            RUNNER.remove()
         }
     }
 

@@ -41,14 +41,14 @@ class DeclarativeInterpreter {
         Sections sections = new Sections()
         collect(pipeline, sections)
 
-        setParameters(sections.parameters)
-        collect(sections.agent ?: { throw new IllegalStateException('no agent section') },
+        setParameters(sections.parametersBody)
+        collect(sections.agentBody ?: { throw new IllegalStateException('no agent section') },
             new AgentSection(this))
-        if (sections.options) {
-            collect(sections.options, new OptionsSection(this))
+        if (sections.optionsBody) {
+            collect(sections.optionsBody, new OptionsSection(this))
         }
         List<Map> stages = []
-        collect(sections.stages, new StagesSection(stages))
+        collect(sections.stagesBody, new StagesSection(stages))
 
         Throwable failure = null
         Closure body = { failure = runStages(script, stages) }
@@ -58,7 +58,7 @@ class DeclarativeInterpreter {
             body.call()
         }
         setResult(failure)
-        failure = runPost(script, sections.post, failure)
+        failure = runPost(script, sections.postBody, failure)
         if (failure != null) {
             throw failure
         }
@@ -88,8 +88,8 @@ class DeclarativeInterpreter {
                 stageResults[stage.name] = 'skipped by when'
             } else {
                 try {
-                    InvokerHelper.invokeMethod(script, 'stage', [stage.name, { runSection(script, stage.steps) }]
-                        as Object[])
+                    Closure steps = { runSection(script, stage.steps) }
+                    InvokerHelper.invokeMethod(script, 'stage', [stage.name, steps] as Object[])
                     stageResults[stage.name] = 'succeeded'
                 } catch (Throwable thrown) {
                     stageResults[stage.name] = 'failed'
@@ -154,17 +154,17 @@ class DeclarativeInterpreter {
 
     /** The top-level sections, kept to be evaluated in Declarative's order. */
     static class Sections {
-        Closure agent, options, parameters, stages, post
+        Closure agentBody, optionsBody, parametersBody, stagesBody, postBody
 
-        void agent(Closure body) { agent = body }
+        void agent(Closure body) { agentBody = body }
 
-        void options(Closure body) { options = body }
+        void options(Closure body) { optionsBody = body }
 
-        void parameters(Closure body) { parameters = body }
+        void parameters(Closure body) { parametersBody = body }
 
-        void stages(Closure body) { stages = body }
+        void stages(Closure body) { stagesBody = body }
 
-        void post(Closure body) { post = body }
+        void post(Closure body) { postBody = body }
     }
 
     static class AgentSection {

@@ -18,8 +18,8 @@ import java.nio.file.Paths
  */
 abstract class PipelineTestSupport extends BasePipelineTest {
 
-    public static final Path ROOT = Paths.get(System.getProperty('imageci.root', '.')).toAbsolutePath()
-        .normalize()
+    public static final Path ROOT = Paths.get(System.getProperty('imageci.root', '.'))
+        .toAbsolutePath().normalize()
 
     Agent agent = new FakeAgent()
 

@@ -47,7 +47,8 @@ class StepHelpTest extends PipelineTestSupport {
 
     private static Map documentedArguments(String help) {
         Map documented = [:]
-        Matcher matcher = help =~ /<dt><code>(\w+)<\/code> \((\w+), (required|default <code>(.*?)<\/code>)\)<\/dt>/
+        Matcher matcher = help =~ ('<dt><code>(\\w+)</code> \\((\\w+), ' +
+            '(required|default <code>(.*?)</code>)\\)</dt>')
         matcher.each { List groups ->
             documented[groups[1]] = groups[2] + ', ' +
                 (groups[3] == 'required' ? 'required' : 'default ' + groups[4])
