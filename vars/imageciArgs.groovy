@@ -47,6 +47,23 @@ Object typed(String step, String name, Class type, Object value) {
         value.getClass().simpleName)
 }
 
+/**
+ * withEnv entries (NAME=value) for the given values. Jenkins' withEnv expands $NAME and ${NAME}
+ * in values, so a value holding '$' is refused rather than silently changed.
+ */
+List environment(String step, Map values) {
+    List entries = []
+    for (Object name in values.keySet()) {
+        String value = String.valueOf(values[name])
+        if (value.contains('$')) {
+            error(step + ': the value for ' + name + ' must not contain $, which Jenkins\' ' +
+                'withEnv would expand')
+        }
+        entries.add(name.toString() + '=' + value)
+    }
+    return entries
+}
+
 /** A timeout in whole minutes, 1 to 1440 (one day). */
 int minutes(String step, String name, Object value) {
     Integer minutes = typed(step, name, Integer, value)

@@ -57,19 +57,19 @@ Map call(Map args = [:]) {
     imageciArgs.requestId('imageciBuild', opts.requestId)
     String cli = imageciCli(cli: opts.cli)
 
-    List environment = [
-        'IMAGECI_CLI=' + cli,
-        'IMAGECI_CONFIG=' + opts.config,
-        'IMAGECI_RESULT_FILE=' + opts.resultFile,
-        'IMAGECI_TIMEOUT_MINUTES=' + minutes,
-        'IMAGECI_PUSH=' + opts.push,
-        'IMAGECI_NO_CACHE=' + opts.noCache,
-        'IMAGECI_PULL=' + opts.pull,
-        'IMAGECI_FORCE=' + opts.force,
-        'IMAGECI_RM_AFTER_PUSH=' + opts.rmAfterPush,
-        'IMAGECI_REQUEST_ID=' + opts.requestId,
-        'IMAGECI_USER=' + opts.user,
-    ]
+    List environment = imageciArgs.environment('imageciBuild', [
+        IMAGECI_CLI: cli,
+        IMAGECI_CONFIG: opts.config,
+        IMAGECI_RESULT_FILE: opts.resultFile,
+        IMAGECI_TIMEOUT_MINUTES: minutes,
+        IMAGECI_PUSH: opts.push,
+        IMAGECI_NO_CACHE: opts.noCache,
+        IMAGECI_PULL: opts.pull,
+        IMAGECI_FORCE: opts.force,
+        IMAGECI_RM_AFTER_PUSH: opts.rmAfterPush,
+        IMAGECI_REQUEST_ID: opts.requestId,
+        IMAGECI_USER: opts.user,
+    ])
     int status = 0
     withEnv(environment) {
         if (opts.credentialsId) {

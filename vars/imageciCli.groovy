@@ -18,10 +18,11 @@ String call(Map args = [:]) {
     writeFile(file: '.imageci/locate-cli.sh',
         text: libraryResource('dev/imageci/jenkins/locate-cli.sh'))
 
-    List environment = ['IMAGECI_SOURCE=' + opts.source]
+    Map values = [IMAGECI_SOURCE: opts.source]
     if (opts.cli) {
-        environment.add('IMAGECI_CLI=' + opts.cli)
+        values.IMAGECI_CLI = opts.cli
     }
+    List environment = imageciArgs.environment('imageciCli', values)
     String found = ''
     int status = 0
     withEnv(environment) {

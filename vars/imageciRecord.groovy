@@ -37,7 +37,8 @@ Map call(Map args = [:]) {
     String cli = imageciCli(cli: opts.cli)
 
     int status = 0
-    withEnv(['IMAGECI_CLI=' + cli, 'IMAGECI_IMAGE=' + (result == null ? '' : result.image)]) {
+    withEnv(imageciArgs.environment('imageciRecord', [IMAGECI_CLI: cli,
+        IMAGECI_IMAGE: result == null ? '' : result.image])) {
         status = sh(script: RECORD, returnStatus: true)
     }
     if (status != 0) {

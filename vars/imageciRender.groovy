@@ -27,8 +27,8 @@ String call(Map args = [:]) {
     String cli = imageciCli(cli: opts.cli)
 
     int status = 0
-    withEnv(['IMAGECI_CLI=' + cli, 'IMAGECI_CONFIG=' + opts.config,
-             'IMAGECI_DOCKERFILE=' + opts.dockerfile]) {
+    withEnv(imageciArgs.environment('imageciRender', [IMAGECI_CLI: cli,
+        IMAGECI_CONFIG: opts.config, IMAGECI_DOCKERFILE: opts.dockerfile])) {
         status = sh(script: RENDER, returnStatus: true)
     }
     if (status != 0) {

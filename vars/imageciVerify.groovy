@@ -44,8 +44,8 @@ String call(Map args = [:]) {
     String cli = imageciCli(cli: opts.cli)
 
     int status = 0
-    withEnv(['IMAGECI_CLI=' + cli, 'IMAGECI_CONFIG=' + opts.config,
-             'IMAGECI_CHECK_DOCKER=' + opts.docker]) {
+    withEnv(imageciArgs.environment('imageciVerify', [IMAGECI_CLI: cli,
+        IMAGECI_CONFIG: opts.config, IMAGECI_CHECK_DOCKER: opts.docker])) {
         status = sh(script: VERIFY, returnStatus: true)
     }
     if (FAILURES.containsKey(status)) {

@@ -49,6 +49,16 @@ class ImageciArgsTest extends PipelineTestSupport {
     }
 
     @Test
+    void makesWithEnvEntriesAndRefusesDollarsThatJenkinsWouldExpand() {
+        assertThat(args.environment('s', [A: 'x=y', B: true, C: 7]))
+            .containsExactly('A=x=y', 'B=true', 'C=7')
+        assertThatThrownBy { args.environment('s', [A: 'ok', B: 'p/${HOME}']) }
+            .isInstanceOf(AbortException)
+            .hasMessage('s: the value for B must not contain $, which Jenkins\' withEnv would ' +
+                'expand')
+    }
+
+    @Test
     void checksMinutesAndRequestIds() {
         assertThat(args.minutes('s', 't', '1440')).isEqualTo(1440)
         assertThatThrownBy { args.minutes('s', 't', '1441') }

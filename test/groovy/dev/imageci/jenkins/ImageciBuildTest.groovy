@@ -122,6 +122,14 @@ class ImageciBuildTest extends PipelineTestSupport {
     }
 
     @Test
+    void refusesAValueThatWithEnvWouldExpand() {
+        assertThatThrownBy { callStep('imageciBuild', [config: 'images/$HOME.yaml']) }
+            .hasMessage('imageciBuild: the value for IMAGECI_CONFIG must not contain $, which ' +
+                'Jenkins\' withEnv would expand')
+        assertThat(fake.scriptsContaining(' build ')).isEmpty()
+    }
+
+    @Test
     void failsWhenTheCredentialsDoNotExist() {
         assertThatThrownBy { callStep('imageciBuild', [config: 'web.yaml', credentialsId: 'x']) }
             .hasMessage('Could not find credentials entry with ID \'x\'')

@@ -14,7 +14,8 @@ import java.nio.file.Paths
  * JenkinsPipelineUnit with this repository loaded as the 'imageci' shared library, and the
  * workspace steps (sh, writeFile, readFile, fileExists, withEnv, withCredentials,
  * archiveArtifacts) routed to an Agent: a FakeAgent by default, a RealAgent for end-to-end runs.
- * error() throws like Jenkins' does, so a failing step stops the pipeline.
+ * error() throws like Jenkins' does, so a failing step stops the pipeline. withEnv here does not
+ * expand $NAME as Jenkins' does; the steps refuse values holding '$' (imageciArgs.environment).
  */
 abstract class PipelineTestSupport extends BasePipelineTest {
 
