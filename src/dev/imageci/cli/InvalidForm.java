@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 /** What the history can learn from a form that failed validation: the image text as given. */
 final class InvalidForm {
 
-  // A top-level "image:" key in YAML, or "image": in JSON; best effort, the record says invalid.
+  // Limitation: a pattern, not a parser, finds the image, because the form could not be read.
   private static final Pattern IMAGE =
       Pattern.compile("^[{\\s]*\"?image\"?\\s*:\\s*[\"']?([^\"'\\s,#}]{1,255})", Pattern.MULTILINE);
 

@@ -152,6 +152,7 @@ public final class BuildPipeline {
     }
 
     /** The history hears of the attempt before the daemon does, so a killed build leaves a mark. */
+    // Limitation: a kill during the rootfs download leaves no record, because reuse needs its hash.
     private void start(PreparedRootfs rootfs) {
       recording =
           observed(

@@ -65,6 +65,8 @@ public final class RegistryHistoryProbe implements RegistryProbe {
     }
   }
 
+  // Limitation: the pull downloads the layers on an agent without them, because Jib core cannot
+  // put a manifest's raw bytes (Registry.addTag re-serializes it and so changes the digest).
   @Override
   public void addTag(String image, String digest, String tag) throws IOException {
     if (docker == null) {
