@@ -1,5 +1,6 @@
 package dev.imageci.pipeline;
 
+import dev.imageci.history.BuildRecord;
 import dev.imageci.history.BuildStart;
 import dev.imageci.history.BuildStatus;
 import dev.imageci.history.HistoryException;
@@ -12,9 +13,13 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Records every build attempt the pipeline runs in the image history. */
 public final class HistoryObserver implements BuildObserver {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HistoryObserver.class);
 
   private final HistoryRecorder recorder;
   private final Map<String, String> env;
@@ -67,18 +72,25 @@ public final class HistoryObserver implements BuildObserver {
       }
     }
 
+    // An unreachable history costs a rebuild, not the build; a registry that refuses the new tag
+    // fails it, since the push would fail the same way.
     @Override
-    public Optional<Reuse> reuseIfUnchanged(boolean force) throws HistoryException, IOException {
+    public Optional<Reuse> reuseIfUnchanged(boolean force) throws IOException {
+      Optional<BuildRecord> reused;
+      try {
+        reused = build.reuseIfUnchanged(force);
+      } catch (HistoryException e) {
+        LOG.warn("Cannot look for an identical earlier build, building: {}", e.getMessage());
+        return Optional.empty();
+      }
       Optional<Reuse> reuse =
-          build
-              .reuseIfUnchanged(force)
-              .map(
-                  earlier ->
-                      new Reuse(
-                          earlier.tags().stream().map(Tag::new).toList(),
-                          Digest.parse(earlier.digest()),
-                          earlier.imageId(),
-                          earlier.size()));
+          reused.map(
+              earlier ->
+                  new Reuse(
+                      earlier.tags().stream().map(Tag::new).toList(),
+                      Digest.parse(earlier.digest()),
+                      earlier.imageId(),
+                      earlier.size()));
       ended = reuse.isPresent();
       return reuse;
     }

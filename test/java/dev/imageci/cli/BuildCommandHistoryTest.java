@@ -169,7 +169,8 @@ class BuildCommandHistoryTest {
               + target.getQuery());
       Path form = form("\"01\"", "run: [\"echo waiting; sleep 5\"]\n");
       Process build = start(proxied, "build", form.toString(), "--push", "--json");
-      awaitRunningRecord(direct);
+      awaitLine(build, "waiting");
+      assertThat(list(direct)).extracting(BuildRecord::status).containsExactly(BuildStatus.RUNNING);
 
       proxy.stop();
       String stdout = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -296,16 +297,6 @@ class BuildCommandHistoryTest {
     List<BuildRecord> records = list(env);
     assertThat(records).hasSize(1);
     return records.get(0);
-  }
-
-  private void awaitRunningRecord(Map<String, String> env) throws Exception {
-    for (int i = 0; i < 600; i++) {
-      if (list(env).stream().anyMatch(r -> r.status() == BuildStatus.RUNNING)) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    fail("no running record appeared");
   }
 
   private String registryDigest(String tag) throws Exception {
