@@ -15,12 +15,9 @@ import org.junit.jupiter.api.Test
  * The Jenkinsfile on a real agent with the real CLI, daemon, registry (with authentication) and
  * history: it builds, pushes and records an image; a run whose commands are hostile shell text
  * runs them only inside the image build; a failed build is recorded too.
- *
- * Needs imageci build and imageci history (tagged needs-imageci-build, which failsafe leaves out
- * until they are merged: see imageci.it.excludedGroups in pom.xml).
  */
 // Groovy 2.4 has no repeatable annotations: the container annotation holds the tags.
-@Tags([@Tag('docker'), @Tag('registry'), @Tag('needs-imageci-build')])
+@Tags([@Tag('docker'), @Tag('registry')])
 class JenkinsfileEndToEndIT extends EndToEndSupport {
 
     String registry
