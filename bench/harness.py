@@ -441,10 +441,17 @@ class Bench:
             for result in json.load(results):
                 score = result["primaryMetric"]["score"]
                 name = result["benchmark"].rsplit(".", 1)[1]
+                case, whole = {
+                    "yaml": ("YAML form, validate + render", True),
+                    "json": ("JSON form, validate + render", True),
+                    "yamlValidateOnly": ("YAML form, validate only", False),
+                    "renderOnly": ("render only", False),
+                }.get(name, (name, False))
                 self.rows.append(Row(
-                    "render + validate", f"{name.upper()} form", "imageci", "throughput",
+                    "render + validate", case, "imageci", "throughput",
                     "configs/s", score, len(result["primaryMetric"]["rawData"][0]),
-                    target="> 20,000/s", met="yes" if score > 20000 else "no",
+                    target="> 20,000/s" if whole else "",
+                    met=("yes" if score > 20000 else "no") if whole else "",
                     note="JMH 1.37, one thread" + (", pinned to one core"
                                                    if command[0] == "taskset" else "")))
 
