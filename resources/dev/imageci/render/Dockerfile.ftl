@@ -1,5 +1,5 @@
 <#-- Every value arrives escaped by DockerfileSyntax; this template only places it. -->
-# Rendered by imageci from an image form. Change the form, not this file.
+${header}
 FROM ${from}
 <#list remarks as line>
 ${line}

@@ -1,5 +1,8 @@
 package dev.imageci.cli;
 
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +12,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "Turns an image form (YAML or JSON) into a built, pushed and recorded image.",
-    subcommands = {RenderCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      RenderCommand.class,
+      BuildCommand.class,
+      HistoryCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class ImageCi {
 
   /** Exit status for a config or command line that cannot be used. */
@@ -19,14 +27,31 @@ public final class ImageCi {
   public static final int EXIT_FAILED = 1;
 
   public static void main(String[] args) {
+    if ("1".equals(System.getenv("IMAGECI_DEBUG"))) {
+      // Our own detail only: docker-java and the HTTP clients print credentials at debug.
+      System.setProperty("org.slf4j.simpleLogger.log.dev.imageci", "debug");
+    }
     System.exit(run(args));
   }
 
   /** Runs the command line and returns its exit status, for tests and embedding. */
   public static int run(String... args) {
+    return run(
+        new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
+        new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true),
+        args);
+  }
+
+  /** Runs the command line with its output and messages going to {@code out} and {@code err}. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
     CommandLine commandLine = new CommandLine(new ImageCi());
+    commandLine.setOut(out);
+    commandLine.setErr(err);
     commandLine.setExecutionExceptionHandler(new FailureHandler());
     commandLine.setParameterExceptionHandler(new UsageHandler());
-    return commandLine.execute(args);
+    int status = commandLine.execute(args);
+    out.flush();
+    err.flush();
+    return status;
   }
 }

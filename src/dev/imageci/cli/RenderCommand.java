@@ -17,7 +17,14 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Validates CONFIG and prints the Dockerfile rendered from it on stdout.",
-      "An invalid config prints one line per problem on stderr and exits with status 2."
+      "An invalid config prints one line per problem on stderr",
+      "(FILE: field: rule (got \"value\")) and exits with status 2."
+    },
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {
+      "0:the Dockerfile was printed",
+      "1:an unexpected failure",
+      "2:invalid config or usage"
     })
 final class RenderCommand implements Callable<Integer> {
 
@@ -29,7 +36,12 @@ final class RenderCommand implements Callable<Integer> {
   @Override
   public Integer call() throws ConfigException {
     Config form = ConfigReader.read(config);
-    String dockerfile = new DockerfileRenderer().render(form);
+    String dockerfile;
+    try {
+      dockerfile = new DockerfileRenderer().render(form);
+    } catch (ConfigException tooLarge) {
+      throw new ConfigException(config.toString(), tooLarge.problems());
+    }
     spec.commandLine().getOut().print(dockerfile);
     spec.commandLine().getOut().flush();
     return 0;

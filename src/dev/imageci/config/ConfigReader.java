@@ -5,12 +5,16 @@ import dev.imageci.image.ImageName;
 import dev.imageci.image.ImageReference;
 import dev.imageci.image.Tag;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -31,11 +35,11 @@ import java.util.regex.Pattern;
 public final class ConfigReader {
 
   public static final int MAX_CONFIG_BYTES = 1 << 20;
-  static final int MAX_COMMAND_CHARS = 16 * 1024;
-  static final int MAX_VALUE_CHARS = 8 * 1024;
-  static final int MAX_PATH_CHARS = 1024;
-  static final int MAX_REMARKS_CHARS = 4 * 1024;
-  static final int MAX_ITEMS = 100;
+  public static final int MAX_COMMAND_CHARS = 16 * 1024;
+  public static final int MAX_VALUE_CHARS = 8 * 1024;
+  public static final int MAX_PATH_CHARS = 1024;
+  public static final int MAX_REMARKS_CHARS = 4 * 1024;
+  public static final int MAX_ITEMS = 100;
 
   static final List<String> FIELDS =
       List.of(
@@ -65,7 +69,8 @@ public final class ConfigReader {
   private static final Pattern LABEL_KEY =
       Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9._/-]{0,254}[A-Za-z0-9])?");
   private static final Pattern PORT = Pattern.compile("([0-9]{1,5})(?:/(tcp|udp|sctp))?");
-  private static final String NAME_OR_ID = "(?:[a-z_][a-z0-9_-]{0,31}|[0-9]{1,10})";
+  // Portable user and group names (POSIX), or numeric ids.
+  private static final String NAME_OR_ID = "(?:[A-Za-z_][A-Za-z0-9._-]{0,31}|[0-9]{1,10})";
   private static final Pattern USER = Pattern.compile(NAME_OR_ID + "(?::" + NAME_OR_ID + ")?");
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
@@ -76,18 +81,30 @@ public final class ConfigReader {
   /** Reads and validates the config file at {@code file}; a rootfs path is resolved next to it. */
   public static Config read(Path file) throws ConfigException {
     String source = file.toString();
-    byte[] bytes;
-    try {
-      if (Files.size(file) > MAX_CONFIG_BYTES) {
-        throw refuse(source, "is larger than " + MAX_CONFIG_BYTES + " bytes");
-      }
-      bytes = Files.readAllBytes(file);
-    } catch (IOException e) {
-      throw refuse(source, "could not be read: " + e);
-    }
+    byte[] bytes = readBounded(file, source);
     boolean json = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json");
     Path baseDir = file.toAbsolutePath().getParent();
     return parse(decode(bytes, source), json, baseDir, source);
+  }
+
+  // Reads at most one byte over the limit, so a pipe or device cannot make us read forever.
+  private static byte[] readBounded(Path file, String source) throws ConfigException {
+    if (Files.isDirectory(file)) {
+      throw refuse(source, "is a directory; expected a YAML or JSON file");
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] bytes = in.readNBytes(MAX_CONFIG_BYTES + 1);
+      if (bytes.length > MAX_CONFIG_BYTES) {
+        throw refuse(source, "is larger than " + MAX_CONFIG_BYTES + " bytes");
+      }
+      return bytes;
+    } catch (NoSuchFileException e) {
+      throw refuse(source, "does not exist");
+    } catch (AccessDeniedException e) {
+      throw refuse(source, "cannot be read: permission denied");
+    } catch (IOException e) {
+      throw refuse(source, "could not be read: " + e.getMessage());
+    }
   }
 
   /** Validates config text; {@code json} picks the parser, YAML otherwise. */
@@ -104,11 +121,15 @@ public final class ConfigReader {
 
   private static String decode(byte[] bytes, String source) throws ConfigException {
     try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .decode(java.nio.ByteBuffer.wrap(bytes))
-          .toString();
+      String text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString();
+      // Editors on Windows write a byte order mark; it carries no content.
+      return text.startsWith("\uFEFF") ? text.substring(1) : text;
     } catch (CharacterCodingException e) {
       throw refuse(source, "is not UTF-8 text");
     }
@@ -136,11 +157,16 @@ public final class ConfigReader {
     String user = optional(root.get("user"), "user", this::user);
     List<String> expose = list(root.get("expose"), "expose", this::port);
     Map<String, String> labels = labels(root.get("labels"));
-    List<String> volumes = list(root.get("volumes"), "volumes", this::absolutePath);
+    List<String> volumes = list(root.get("volumes"), "volumes", this::volume);
     List<String> entrypoint = list(root.get("entrypoint"), "entrypoint", this::argument);
     List<String> cmd = list(root.get("cmd"), "cmd", this::argument);
     List<String> test = list(root.get("test"), "test", this::argument);
     String remarks = optional(root.get("remarks"), "remarks", this::remarks);
+    refuseRepeats("expose", expose);
+    refuseRepeats("volumes", volumes);
+    if (from != null && from.isScratch()) {
+      checkScratch(root, rootfs);
+    }
     if (!problems.isEmpty()) {
       return null;
     }
@@ -162,6 +188,29 @@ public final class ConfigReader {
         test,
         remarks,
         baseDir);
+  }
+
+  // An image from scratch has no files, so no shell, until the rootfs is added.
+  private void checkScratch(JsonNode root, Rootfs rootfs) {
+    JsonNode run = root.get("run");
+    if (run != null && run.isArray() && !run.isEmpty()) {
+      problem(
+          "run",
+          "cannot be used with from: scratch, which has no shell before the rootfs is added;"
+              + " use runAfterRootfs",
+          null);
+    }
+    if (rootfs == null && !root.hasNonNull("rootfs")) {
+      problem("rootfs", "is required with from: scratch, which has no files of its own", null);
+    }
+  }
+
+  private void refuseRepeats(String field, List<String> values) {
+    for (int i = 0; i < values.size(); i++) {
+      if (values.subList(0, i).contains(values.get(i))) {
+        problem(field, "repeats an entry given before", Text.show(values.get(i)));
+      }
+    }
   }
 
   // ---- structure ---------------------------------------------------------------------------
@@ -193,7 +242,17 @@ public final class ConfigReader {
         bestDistance = distance;
       }
     }
-    return bestDistance <= Math.max(2, name.length() / 3) ? best : null;
+    if (bestDistance <= Math.max(2, name.length() / 3)) {
+      return best;
+    }
+    // A shortened name: "sha" for sha256, "runAfter" for runAfterRootfs.
+    String lower = name.toLowerCase(Locale.ROOT);
+    return lower.length() < 3
+        ? null
+        : known.stream()
+            .filter(k -> k.toLowerCase(Locale.ROOT).startsWith(lower))
+            .findFirst()
+            .orElse(null);
   }
 
   private <T> T required(JsonNode root, String field, BiFunction<String, String, T> parse) {
@@ -210,9 +269,14 @@ public final class ConfigReader {
     return text == null ? null : parse.apply(field, text);
   }
 
+  /** Null, or refused while parsing (already reported). */
+  private static boolean absent(JsonNode node) {
+    return node == null || node.isNull() || node.isMissingNode();
+  }
+
   /** The text of a scalar node, or null (with a problem when it is a list or mapping). */
   private String scalar(JsonNode node, String field) {
-    if (node == null || node.isNull()) {
+    if (absent(node)) {
       return null;
     }
     if (!node.isTextual()) {
@@ -225,11 +289,14 @@ public final class ConfigReader {
 
   private <T> List<T> list(JsonNode node, String field, BiFunction<String, String, T> parse) {
     List<T> values = new ArrayList<>();
-    if (node == null || node.isNull()) {
+    if (absent(node)) {
       return values;
     }
     if (!node.isArray()) {
-      problem(field, "must be a list", node.isTextual() ? Text.show(node.asText()) : null);
+      problem(
+          field,
+          "must be a list, one entry per item (e.g. [\"a\", \"b\"])",
+          node.isTextual() ? Text.show(node.asText()) : null);
       return values;
     }
     if (node.size() > MAX_ITEMS) {
@@ -252,7 +319,7 @@ public final class ConfigReader {
 
   private Map<String, String> map(JsonNode node, String field, Pattern keys, String keyRule) {
     Map<String, String> values = new LinkedHashMap<>();
-    if (node == null || node.isNull()) {
+    if (absent(node)) {
       return values;
     }
     if (!node.isObject()) {
@@ -272,7 +339,7 @@ public final class ConfigReader {
         continue;
       }
       String value = scalar(entry.getValue(), path);
-      if (value == null && entry.getValue().isNull()) {
+      if (value == null && entry.getValue().isNull() && !entry.getValue().isMissingNode()) {
         value = "";
       }
       if (value != null && singleLine(path, value, MAX_VALUE_CHARS)) {
@@ -288,11 +355,22 @@ public final class ConfigReader {
     if (!singleLine(field, text, 255)) {
       return null;
     }
+    if (text.isEmpty()) {
+      problem(field, "is empty; give the repository to push to, e.g. r.example.com/team/web", null);
+      return null;
+    }
+    String afterRegistry = text.substring(text.indexOf('/') + 1);
+    if (afterRegistry.contains(":") || text.contains("@")) {
+      problem(
+          field,
+          "must be a repository without tag or digest; put the tag in 'tag'",
+          Text.show(text));
+      return null;
+    }
     try {
       ImageName name = ImageName.parse(text);
-      if (text.contains(":") && name.registry() == null || text.contains("@")) {
-        problem(
-            field, "is a repository without tag or digest; put the tag in 'tag'", Text.show(text));
+      if (name.registry() == null && name.path().equals(ImageReference.SCRATCH)) {
+        problem(field, "must not be 'scratch', a name Docker reserves", Text.show(text));
         return null;
       }
       return name;
@@ -306,33 +384,42 @@ public final class ConfigReader {
     if (node == null || node.isNull()) {
       return List.of(new Tag("latest"));
     }
-    List<String> texts =
-        node.isArray() ? list(node, "tag", this::singleValue) : List.of(singleOrEmpty(node, "tag"));
+    if (node.isMissingNode()) {
+      return List.of();
+    }
+    if (node.isArray() && node.isEmpty()) {
+      problem("tag", "is an empty list; give at least one tag or leave it out for 'latest'", null);
+    }
+    if (node.isArray() && node.size() > MAX_ITEMS) {
+      list(node, "tag", this::singleValue);
+      return List.of();
+    }
     List<Tag> tags = new ArrayList<>();
-    for (int i = 0; i < texts.size(); i++) {
+    for (int i = 0; i < (node.isArray() ? node.size() : 1); i++) {
       String field = node.isArray() ? "tag[" + i + "]" : "tag";
+      JsonNode item = node.isArray() ? node.get(i) : node;
+      if (item.isNull()) {
+        problem(field, "is empty; remove it or give a value", null);
+        continue;
+      }
+      String text = scalar(item, field);
+      if (text == null || !singleLine(field, text, 255)) {
+        continue;
+      }
       try {
-        Tag tag = new Tag(texts.get(i));
+        Tag tag = new Tag(text);
         if (tags.contains(tag)) {
-          problem(field, "repeats a tag given before", Text.show(texts.get(i)));
+          problem(field, "repeats a tag given before", Text.show(text));
         }
         tags.add(tag);
       } catch (IllegalArgumentException e) {
         problem(
             field,
-            e.getMessage().replaceFirst("^invalid tag '.*?': ", "must be "),
-            Text.show(texts.get(i)));
+            "must be 1 to 128 letters, digits, '_', '.' or '-', not starting with '.' or '-'",
+            Text.show(text));
       }
     }
-    if (node.isArray() && node.isEmpty()) {
-      problem("tag", "is an empty list; give at least one tag or leave it out for 'latest'", null);
-    }
     return tags;
-  }
-
-  private String singleOrEmpty(JsonNode node, String field) {
-    String text = scalar(node, field);
-    return text == null ? "" : text;
   }
 
   private String singleValue(String field, String text) {
@@ -355,27 +442,25 @@ public final class ConfigReader {
   }
 
   private Rootfs rootfs(JsonNode node, Path baseDir) {
-    if (node == null || node.isNull()) {
+    if (absent(node)) {
       return null;
     }
     String field = "rootfs";
-    String source;
+    JsonNode sourceNode = node;
     String sha256 = null;
     boolean allowSetuid = false;
     if (node.isObject()) {
       refuseUnknown(node, "rootfs.", ROOTFS_FIELDS);
-      source = required(node, "source", (f, t) -> t);
       field = "rootfs.source";
+      sourceNode = node.get("source");
+      if (sourceNode == null || sourceNode.isNull()) {
+        problem(field, "is required: a tarball path or an http(s) URL", null);
+      }
       sha256 = optional(node.get("sha256"), "rootfs.sha256", this::sha256);
       allowSetuid =
           Boolean.TRUE.equals(optional(node.get("allowSetuid"), "rootfs.allowSetuid", this::bool));
-      if (source == null && !node.has("source")) {
-        problems.remove(problems.size() - 1);
-        problem("rootfs.source", "is required: a tarball path or an http(s) URL", null);
-      }
-    } else {
-      source = scalar(node, field);
     }
+    String source = scalar(sourceNode, field);
     if (source == null || !singleLine(field, source, MAX_PATH_CHARS)) {
       return null;
     }
@@ -409,6 +494,10 @@ public final class ConfigReader {
       return null;
     }
     Path relative = Path.of(source).normalize();
+    if (relative.toString().isEmpty()) {
+      problem(field, "must name a tarball file, e.g. rootfs.tar.gz", Text.show(source));
+      return null;
+    }
     if (relative.isAbsolute() || relative.startsWith("..") || source.contains("\\")) {
       problem(
           field,
@@ -456,6 +545,7 @@ public final class ConfigReader {
     return multiLine(field, remarks, MAX_REMARKS_CHARS) ? remarks : null;
   }
 
+  // The daemon cleans paths (path.Clean); a path that is already clean reaches the image as typed.
   private String absolutePath(String field, String text) {
     if (!singleLine(field, text, MAX_PATH_CHARS)) {
       return null;
@@ -464,24 +554,48 @@ public final class ConfigReader {
       problem(field, "must be an absolute path starting with '/'", Text.show(text));
       return null;
     }
-    for (String segment : text.split("/")) {
-      if (segment.equals("..")) {
-        problem(field, "must not contain a '..' segment", Text.show(text));
-        return null;
-      }
+    List<String> segments = List.of(text.substring(1).split("/", -1));
+    if (segments.contains("..")) {
+      problem(field, "must not contain a '..' segment", Text.show(text));
+      return null;
+    }
+    if (!text.equals("/") && (segments.contains(".") || segments.contains(""))) {
+      problem(
+          field,
+          "must be a clean path: no '.' segment, '//' or trailing '/' (e.g. "
+              + Text.show(clean(segments))
+              + ")",
+          Text.show(text));
+      return null;
     }
     return text;
   }
 
+  private static String clean(List<String> segments) {
+    String joined =
+        String.join("/", segments.stream().filter(s -> !s.isEmpty() && !s.equals(".")).toList());
+    return "/" + joined;
+  }
+
+  private String volume(String field, String text) {
+    String path = absolutePath(field, text);
+    if (path != null && path.equals("/")) {
+      problem(field, "must not be '/' itself", Text.show(text));
+      return null;
+    }
+    return path;
+  }
+
   private String user(String field, String text) {
-    if (!singleLine(field, text, 65) || !USER.matcher(text).matches()) {
-      if (problems.isEmpty() || !problems.get(problems.size() - 1).field().equals(field)) {
-        problem(
-            field,
-            "must be a user name or numeric uid, optionally followed by ':' and a group"
-                + " name or gid (e.g. app, 1000 or 1000:1000)",
-            Text.show(text));
-      }
+    if (!singleLine(field, text, 65)) {
+      return null;
+    }
+    if (!USER.matcher(text).matches()) {
+      problem(
+          field,
+          "must be a user name or numeric uid, optionally followed by ':' and a group"
+              + " name or gid (e.g. app, 1000 or 1000:1000)",
+          Text.show(text));
       return null;
     }
     return text;
@@ -490,11 +604,12 @@ public final class ConfigReader {
   private String port(String field, String text) {
     var matcher = PORT.matcher(text);
     if (!matcher.matches()
-        || Integer.parseInt(matcher.group(1)) < 1
+        || matcher.group(1).startsWith("0")
         || Integer.parseInt(matcher.group(1)) > 65535) {
       problem(
           field,
-          "must be a port from 1 to 65535, optionally with /tcp, /udp or /sctp (e.g. 80, \"53/udp\")",
+          "must be a port from 1 to 65535 without leading zeros, optionally with /tcp, /udp or"
+              + " /sctp (e.g. 80, \"53/udp\")",
           Text.show(text));
       return null;
     }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -21,7 +22,8 @@ import org.yaml.snakeyaml.LoaderOptions;
  *
  * <p>Binding through Jackson's typed nodes would turn YAML {@code tag: 01} into the number 1 and
  * {@code VERSION: 1.10} into 1.1. Here every scalar stays a string, duplicate keys and YAML aliases
- * are reported instead of silently resolved, and nesting is capped.
+ * are reported instead of silently resolved, and nesting is capped. A value refused here becomes a
+ * {@link MissingNode}, which the reader skips without a second problem.
  */
 final class SourceTree {
 
@@ -61,7 +63,7 @@ final class SourceTree {
     if (parser instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
       problems.add(
           new Problem(label(path), "uses a YAML alias; write the value out instead", null));
-      return JsonNodeFactory.instance.nullNode();
+      return MissingNode.getInstance();
     }
     JsonToken token = parser.currentToken();
     if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
@@ -69,7 +71,7 @@ final class SourceTree {
         problems.add(
             new Problem(label(path), "is nested more than " + MAX_DEPTH + " levels deep", null));
         parser.skipChildren();
-        return JsonNodeFactory.instance.nullNode();
+        return MissingNode.getInstance();
       }
       return token == JsonToken.START_OBJECT
           ? readObject(parser, path, depth, problems)
@@ -77,6 +79,12 @@ final class SourceTree {
     }
     if (token == JsonToken.VALUE_NULL) {
       return JsonNodeFactory.instance.nullNode();
+    }
+    if (token == JsonToken.VALUE_EMBEDDED_OBJECT) {
+      problems.add(
+          new Problem(
+              label(path), "uses a YAML binary value (!!binary); write text instead", null));
+      return MissingNode.getInstance();
     }
     // Numbers and booleans keep their source text: "01" stays "01", "1.10" stays "1.10".
     return TextNode.valueOf(parser.getText());
@@ -139,6 +147,10 @@ final class SourceTree {
     options.setMaxAliasesForCollections(0);
     options.setNestingDepthLimit(64);
     options.setCodePointLimit(ConfigReader.MAX_CONFIG_BYTES);
-    return YAMLFactory.builder().loaderOptions(options).streamReadConstraints(limits()).build();
+    return YAMLFactory.builder()
+        .loaderOptions(options)
+        .streamReadConstraints(limits())
+        .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL) // "workdir:" with nothing is absent
+        .build();
   }
 }

@@ -19,13 +19,18 @@ final class Text {
     return -1;
   }
 
-  /** The first character not allowed in a multi-line field (tabs and newlines are fine), or -1. */
+  /**
+   * The first character not allowed in a multi-line field, or -1. Tabs and newlines are fine, and
+   * so are format characters such as the zero-width joiner in emoji.
+   */
   static int badMultiLineChar(String value) {
     for (int i = 0; i < value.length(); ) {
       int c = value.codePointAt(i);
+      int type = Character.getType(c);
+      // A lone surrogate cannot be written as UTF-8: the Dockerfile would get '?' instead.
       if (c != '\n'
           && c != '\t'
-          && (Character.getType(c) == Character.CONTROL || isBidiOrSeparator(c))) {
+          && (type == Character.CONTROL || type == Character.SURROGATE || isBidiOrSeparator(c))) {
         return c;
       }
       i += Character.charCount(c);

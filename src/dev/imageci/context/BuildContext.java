@@ -112,8 +112,16 @@ public final class BuildContext {
     }
 
     @Override
+    public synchronized int read() throws IOException {
+      return failIfEnded(super.read());
+    }
+
+    @Override
     public synchronized int read(byte[] buffer, int offset, int length) throws IOException {
-      int read = super.read(buffer, offset, length);
+      return failIfEnded(super.read(buffer, offset, length));
+    }
+
+    private int failIfEnded(int read) throws IOException {
       if (read < 0 && failure != null) {
         throw new IOException("writing the build context failed: " + failure.getMessage(), failure);
       }

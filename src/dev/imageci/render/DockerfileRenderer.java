@@ -1,6 +1,8 @@
 package dev.imageci.render;
 
 import dev.imageci.config.Config;
+import dev.imageci.config.ConfigException;
+import dev.imageci.config.Problem;
 import dev.imageci.config.Rootfs;
 import freemarker.template.Configuration;
 import freemarker.template.Template;
@@ -22,8 +24,18 @@ import java.util.Map;
  */
 public final class DockerfileRenderer {
 
-  /** The largest Dockerfile rendered; the builder reads each line into a 64 KiB buffer. */
-  public static final int MAX_DOCKERFILE_BYTES = 512 * 1024;
+  /** The largest Dockerfile rendered, in bytes. */
+  public static final int MAX_DOCKERFILE_BYTES = DockerfileLimits.MAX_DOCKERFILE_BYTES;
+
+  /** The longest line, in bytes with its newline: the builder's line scanner stops at 64 KiB. */
+  public static final int MAX_LINE_BYTES = DockerfileLimits.MAX_LINE_BYTES;
+
+  /** The source named in the problems of a config refused for its rendered size. */
+  public static final String SOURCE = "rendered Dockerfile";
+
+  /** The first line of every Dockerfile: fixed text, so nothing a user typed precedes FROM. */
+  static final String HEADER =
+      "# Rendered by imageci from an image form. Change the form, not this file.";
 
   private static final String TEMPLATE = "Dockerfile.ftl";
   private final Template template;
@@ -46,7 +58,8 @@ public final class DockerfileRenderer {
 
   /** The name the rootfs archive has in the build context, as the ADD line refers to it. */
   public static String rootfsContextName(Rootfs rootfs) {
-    String name = rootfs.describe().toLowerCase(Locale.ROOT);
+    String source = rootfs.isRemote() ? rootfs.url().getPath() : rootfs.path().toString();
+    String name = source == null ? "" : source.toLowerCase(Locale.ROOT);
     for (String extension : List.of(".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".tar.zst")) {
       if (name.endsWith(extension)) {
         return "rootfs" + (extension.equals(".tgz") ? ".tar.gz" : extension);
@@ -55,10 +68,21 @@ public final class DockerfileRenderer {
     return "rootfs.tar";
   }
 
-  public String render(Config config) {
+  /**
+   * Renders {@code config}. A config whose Dockerfile would break the builder's limits (a line of
+   * {@value #MAX_LINE_BYTES} bytes or more, or more than {@value #MAX_DOCKERFILE_BYTES} bytes in
+   * all) is refused with a problem naming the field that made it large; its source is {@value
+   * #SOURCE}, so callers that know the config file may report it under that name instead.
+   */
+  public String render(Config config) throws ConfigException {
+    Map<String, Object> model = model(config);
+    List<Problem> problems = DockerfileLimits.check(lines(config, model));
+    if (!problems.isEmpty()) {
+      throw new ConfigException(SOURCE, problems);
+    }
     StringWriter out = new StringWriter();
     try {
-      template.process(model(config), out);
+      template.process(model, out);
     } catch (TemplateException | IOException e) {
       throw new IllegalStateException("the Dockerfile template failed: " + e.getMessage(), e);
     }
@@ -67,6 +91,7 @@ public final class DockerfileRenderer {
 
   private static Map<String, Object> model(Config config) {
     Map<String, Object> model = new LinkedHashMap<>();
+    model.put("header", HEADER);
     model.put("from", config.from().toString());
     model.put(
         "remarks",
@@ -77,15 +102,74 @@ public final class DockerfileRenderer {
     model.put("workdir", config.workdir() == null ? "" : DockerfileSyntax.word(config.workdir()));
     model.put(
         "runAfterRootfs", config.runAfterRootfs().stream().map(DockerfileSyntax::run).toList());
-    model.put("user", config.user() == null ? "" : config.user());
+    model.put("user", config.user() == null ? "" : DockerfileSyntax.word(config.user()));
     model.put("expose", config.expose());
     model.put("volumes", config.volumes().isEmpty() ? "" : volumes(config.volumes()));
     model.put("labels", keyValues(config.labels()));
+    // Limitation: an empty entrypoint cannot clear the base image's; the form has no "empty" value.
     model.put(
         "entrypoint",
         config.entrypoint().isEmpty() ? "" : DockerfileSyntax.execForm(config.entrypoint()));
     model.put("cmd", config.cmd().isEmpty() ? "" : DockerfileSyntax.execForm(config.cmd()));
     return model;
+  }
+
+  // The lines the template writes, each with the field it comes from, to measure before writing.
+  @SuppressWarnings("unchecked")
+  private static List<DockerfileLimits.Line> lines(Config config, Map<String, Object> model) {
+    List<DockerfileLimits.Line> lines = new ArrayList<>();
+    lines.add(new DockerfileLimits.Line("(header)", HEADER));
+    lines.add(new DockerfileLimits.Line("from", "FROM " + model.get("from")));
+    indexed(lines, "remarks", "", (List<String>) model.get("remarks"), false);
+    List<String> env = (List<String>) model.get("env");
+    List<String> envKeys = List.copyOf(config.env().keySet());
+    for (int i = 0; i < env.size(); i++) {
+      lines.add(new DockerfileLimits.Line("env." + envKeys.get(i), "ENV " + env.get(i)));
+    }
+    indexed(lines, "run", "RUN ", (List<String>) model.get("run"), true);
+    single(lines, "rootfs", "ADD ", model.get("rootfs") + " /", config.rootfs() != null);
+    single(lines, "workdir", "WORKDIR ", model.get("workdir"), config.workdir() != null);
+    indexed(lines, "runAfterRootfs", "RUN ", (List<String>) model.get("runAfterRootfs"), true);
+    single(lines, "user", "USER ", model.get("user"), config.user() != null);
+    indexed(lines, "expose", "EXPOSE ", config.expose(), true);
+    single(lines, "volumes", "VOLUME ", model.get("volumes"), !config.volumes().isEmpty());
+    List<String> labels = (List<String>) model.get("labels");
+    List<String> labelKeys = List.copyOf(config.labels().keySet());
+    for (int i = 0; i < labels.size(); i++) {
+      lines.add(new DockerfileLimits.Line("labels." + labelKeys.get(i), "LABEL " + labels.get(i)));
+    }
+    single(
+        lines,
+        "entrypoint",
+        "ENTRYPOINT ",
+        model.get("entrypoint"),
+        !config.entrypoint().isEmpty());
+    single(lines, "cmd", "CMD ", model.get("cmd"), !config.cmd().isEmpty());
+    return lines;
+  }
+
+  private static void indexed(
+      List<DockerfileLimits.Line> lines,
+      String field,
+      String keyword,
+      List<String> arguments,
+      boolean index) {
+    for (int i = 0; i < arguments.size(); i++) {
+      lines.add(
+          new DockerfileLimits.Line(
+              index ? field + "[" + i + "]" : field, keyword + arguments.get(i)));
+    }
+  }
+
+  private static void single(
+      List<DockerfileLimits.Line> lines,
+      String field,
+      String keyword,
+      Object argument,
+      boolean present) {
+    if (present) {
+      lines.add(new DockerfileLimits.Line(field, keyword + argument));
+    }
   }
 
   private static List<String> keyValues(Map<String, String> values) {

@@ -72,20 +72,51 @@ final class DockerfileSyntax {
 
   /**
    * The argument of one RUN instruction. A one-line command that the Dockerfile parser reads back
-   * unchanged stays in shell form; anything else (several lines, a trailing backslash, a leading
-   * '[', a heredoc marker, surrounding spaces) runs as the exact script through {@code /bin/sh -c}
-   * in exec form, so the shell sees what the user typed.
+   * unchanged stays in shell form; anything else runs as the exact script through {@code /bin/sh
+   * -c} in exec form, so the shell sees what the user typed. The parser would change a shell-form
+   * command that spans lines, ends in a backslash (line continuation), starts with '[' (read as
+   * JSON), '-' (read as a builder flag such as --mount) or '#', holds {@code <<} (read as a
+   * heredoc), or starts or ends with a character Go's {@code unicode.IsSpace} trims.
    */
   static String run(String command) {
+    // Limitation: exec form ignores a base image's SHELL, because it names its program itself.
     boolean shellFormSafe =
-        command.indexOf('\n') < 0
+        !command.isEmpty()
+            && command.indexOf('\n') < 0
             && command.indexOf('\t') < 0
-            && command.equals(command.strip())
+            && !isParserSpace(command.codePointAt(0))
+            && !isParserSpace(command.codePointBefore(command.length()))
             && !command.startsWith("[")
+            && !command.startsWith("-")
             && !command.startsWith("#")
             && !command.endsWith("\\")
             && !command.contains("<<");
     return shellFormSafe ? command : execForm(List.of("/bin/sh", "-c", command));
+  }
+
+  /**
+   * Whether the Dockerfile parser trims {@code c} around arguments: Go's {@code unicode.IsSpace},
+   * which unlike Java's {@code isWhitespace} includes the no-break spaces U+00A0, U+2007, U+202F.
+   */
+  static boolean isParserSpace(int c) {
+    return switch (c) {
+      case '\t',
+          '\n',
+          0x0B,
+          '\f',
+          '\r',
+          ' ',
+          0x85,
+          0xA0,
+          0x1680,
+          0x2028,
+          0x2029,
+          0x202F,
+          0x205F,
+          0x3000 ->
+          true;
+      default -> c >= 0x2000 && c <= 0x200A;
+    };
   }
 
   /** Comment lines for a multi-line remark; each line is inert after '#'. */

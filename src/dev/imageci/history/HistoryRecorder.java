@@ -1,0 +1,176 @@
+package dev.imageci.history;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The history as a build runner sees it: catch up on what earlier runs left behind, then record
+ * each attempt from start to end. A record the store cannot take goes to the spool instead, so a
+ * database outage loses nothing.
+ */
+public final class HistoryRecorder implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HistoryRecorder.class);
+
+  /** Added to a build's timeout before another host may call its running record stale. */
+  static final Duration STALE_MARGIN = Duration.ofMinutes(10);
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final HistoryStore store;
+  private final Spool spool;
+  private final RegistryProbe probe;
+  private final Clock clock;
+  private final BuildOwner self;
+
+  public HistoryRecorder(
+      HistoryStore store, Spool spool, RegistryProbe probe, Clock clock, BuildOwner self) {
+    this.store = store;
+    this.spool = spool;
+    this.probe = probe;
+    this.clock = clock;
+    this.self = self;
+  }
+
+  /** The recorder for this process, with the store and spool the environment names. */
+  public static HistoryRecorder open(Map<String, String> env, RegistryProbe probe) {
+    HistorySettings settings = HistorySettings.fromEnvironment(env);
+    return new HistoryRecorder(
+        settings.openStore(),
+        new Spool(settings.spoolDirectory()),
+        probe,
+        Clock.systemUTC(),
+        BuildOwner.current(Trigger.hostName(env)));
+  }
+
+  /** What {@link #catchUp()} did. */
+  public record CatchUp(int delivered, List<BuildRecord> settled) {}
+
+  /**
+   * Delivers spooled records, then settles stale running ones. Call it before each build; it never
+   * fails the build: problems are logged as warnings and left for the next run.
+   */
+  public CatchUp catchUp() {
+    int delivered = 0;
+    try {
+      delivered = flush();
+      return new CatchUp(
+          delivered, new StaleBuildSettler(store, probe, self, spool, clock).settle());
+    } catch (HistoryException | IOException | RuntimeException e) {
+      // A registry probe may fail in ways of its own; none of them may stop the build.
+      LOG.warn("The history could not catch up now; the next run tries again: {}", e.getMessage());
+      return new CatchUp(delivered, List.of());
+    }
+  }
+
+  /**
+   * Delivers the spooled records to the store; returns how many ({@code imageci history flush}).
+   */
+  public int flush() throws HistoryException, IOException {
+    int delivered = spool.deliver(store);
+    if (delivered > 0) {
+      LOG.info("Delivered {} spooled build record(s) to {}", delivered, store.describe());
+    }
+    return delivered;
+  }
+
+  /** Records a new attempt as running and returns its handle. */
+  public RecordedBuild start(BuildStart start) {
+    List<String> explicitTags =
+        start.tags().stream().filter(tag -> !tag.equals(AutoTags.AUTO)).toList();
+    var now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    BuildRecord record =
+        BuildRecord.builder()
+            .id(newId())
+            .image(start.image())
+            .tags(explicitTags)
+            .priorDigest(explicitTags.isEmpty() ? null : currentDigest(start.image(), explicitTags))
+            .config(start.config())
+            .dockerfile(start.dockerfile())
+            .configHash(ConfigHash.of(start.dockerfile()))
+            .rootfsSha256(start.rootfsSha256())
+            .rootfsSize(start.rootfsSize())
+            .status(BuildStatus.RUNNING)
+            .startedAt(now)
+            .deadline(now.plus(start.timeout()).plus(STALE_MARGIN))
+            .triggeredBy(start.trigger().user())
+            .jobName(start.trigger().jobName())
+            .buildNumber(start.trigger().buildNumber())
+            .buildUrl(start.trigger().buildUrl())
+            .logUrl(start.trigger().logUrl())
+            .requestId(start.requestId())
+            .remarks(start.remarks())
+            .host(self.host())
+            .ownerPid(self.pid())
+            .ownerStartedAt(self.startedAt())
+            .build();
+    RecordedBuild build = new RecordedBuild(this, record, start.tags());
+    write(record);
+    return build;
+  }
+
+  private String currentDigest(String image, List<String> tags) {
+    try {
+      return probe.digestOf(image, tags.get(0)).orElse(null);
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("Cannot read the current digest of {}:{}: {}", image, tags.get(0), e.toString());
+      return null;
+    }
+  }
+
+  HistoryStore store() {
+    return store;
+  }
+
+  RegistryProbe probe() {
+    return probe;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  /** Saves the record, or spools it when the store cannot take it. */
+  void write(BuildRecord record) {
+    try {
+      store.save(record);
+    } catch (HistoryException e) {
+      try {
+        spool.put(record);
+        LOG.warn(
+            "The history is unreachable ({}); build {} is kept in {} and delivered on the next"
+                + " run or by 'imageci history flush'",
+            e.getMessage(),
+            record.id(),
+            spool.directory());
+      } catch (IOException spoolFailure) {
+        LOG.error(
+            "Build {} could not be recorded: the history is unreachable ({}) and the spool {}"
+                + " cannot be written ({})",
+            record.id(),
+            e.getMessage(),
+            spool.directory(),
+            spoolFailure.getMessage());
+      }
+    }
+  }
+
+  private static String newId() {
+    byte[] bytes = new byte[6];
+    RANDOM.nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+
+  @Override
+  public void close() {
+    store.close();
+  }
+}

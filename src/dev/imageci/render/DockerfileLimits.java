@@ -1,0 +1,80 @@
+package dev.imageci.render;
+
+import dev.imageci.config.Problem;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The size limits a rendered Dockerfile must keep, checked on its lines before it is written.
+ *
+ * <p>The builder reads a Dockerfile with Go's {@code bufio.Scanner}, whose default buffer holds 64
+ * KiB: a longer line fails the build with "dockerfile line greater than max allowed size"
+ * (moby/buildkit frontend/dockerfile/parser/parser.go, handleScannerError).
+ */
+final class DockerfileLimits {
+
+  static final int MAX_LINE_BYTES = 64 * 1024 - 1;
+  static final int MAX_DOCKERFILE_BYTES = 512 * 1024;
+
+  /** One line of the Dockerfile, without its newline, and the config field it comes from. */
+  record Line(String field, String text) {
+    int bytes() {
+      return text.getBytes(StandardCharsets.UTF_8).length + 1;
+    }
+  }
+
+  private DockerfileLimits() {}
+
+  /** Problems for lines that are too long, or for the field that makes the whole too large. */
+  static List<Problem> check(List<Line> lines) {
+    List<Problem> problems = new ArrayList<>();
+    Map<String, Integer> bytesByField = new LinkedHashMap<>();
+    int total = 0;
+    for (Line line : lines) {
+      int bytes = line.bytes();
+      total += bytes;
+      bytesByField.merge(topLevel(line.field()), bytes, Integer::sum);
+      if (bytes > MAX_LINE_BYTES) {
+        problems.add(
+            new Problem(
+                line.field(),
+                "makes a Dockerfile line of "
+                    + bytes
+                    + " bytes; the builder reads at most "
+                    + MAX_LINE_BYTES
+                    + " (shorten it, or move the content into the rootfs)",
+                null));
+      }
+    }
+    if (problems.isEmpty() && total > MAX_DOCKERFILE_BYTES) {
+      Map.Entry<String, Integer> largest =
+          bytesByField.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
+      problems.add(
+          new Problem(
+              largest.getKey(),
+              "makes up "
+                  + largest.getValue()
+                  + " bytes of a "
+                  + total
+                  + "-byte Dockerfile; at most "
+                  + MAX_DOCKERFILE_BYTES
+                  + " bytes are allowed in all (shorten it, or move the content into the rootfs)",
+              null));
+    }
+    return problems;
+  }
+
+  private static String topLevel(String field) {
+    int end = field.length();
+    for (char separator : new char[] {'[', '.'}) {
+      int index = field.indexOf(separator);
+      if (index >= 0 && index < end) {
+        end = index;
+      }
+    }
+    return field.substring(0, end);
+  }
+}

@@ -1,0 +1,123 @@
+package dev.imageci.history;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RecordedBuildTest {
+
+  @TempDir Path home;
+  private HistoryStore store;
+  private HistoryRecorder recorder;
+  private final FakeRegistry registry = new FakeRegistry();
+  private final String image = Records.uniqueImage();
+
+  @BeforeEach
+  void openRecorder() {
+    store = JdbcHistoryStore.sqlite(home.resolve("history.db"));
+    recorder =
+        new HistoryRecorder(
+            store,
+            new Spool(home.resolve("spool")),
+            registry,
+            Clock.systemUTC(),
+            BuildOwner.current(Trigger.hostName(Map.of())));
+  }
+
+  @Test
+  void recordsTheStartAsRunningWithWhoAndWhere() throws Exception {
+    RecordedBuild build = recorder.start(Records.start(image, List.of("auto", "latest")));
+
+    BuildRecord stored = store.find(build.id()).orElseThrow();
+
+    assertThat(stored.status()).isEqualTo(BuildStatus.RUNNING);
+    assertThat(stored.tags()).containsExactly("latest");
+    assertThat(stored.triggeredBy()).isEqualTo("alice");
+    assertThat(stored.jobName()).isEqualTo("images/web");
+    assertThat(stored.buildNumber()).isEqualTo("7");
+    assertThat(stored.configHash()).isEqualTo(ConfigHash.of(Records.DOCKERFILE));
+    assertThat(stored.ownerPid()).isEqualTo(ProcessHandle.current().pid());
+    assertThat(stored.deadline()).isAfter(stored.startedAt().plusSeconds(3600));
+  }
+
+  @Test
+  void resolvesAutoOnceInTheConfigsOrder() throws Exception {
+    RecordedBuild build = recorder.start(Records.start(image, List.of("latest", "auto")));
+
+    List<String> first = build.resolveTags();
+    List<String> again = build.resolveTags();
+
+    assertThat(first).containsExactly("latest", "01");
+    assertThat(again).isEqualTo(first);
+    assertThat(store.find(build.id()).orElseThrow().autoTag()).isEqualTo("01");
+  }
+
+  @Test
+  void keepsFixedTagsAsGiven() throws Exception {
+    RecordedBuild build = recorder.start(Records.start(image, List.of("1.2", "latest")));
+
+    assertThat(build.resolveTags()).containsExactly("1.2", "latest");
+  }
+
+  @Test
+  void endsAsSucceededWithDigestAndDuration() throws Exception {
+    RecordedBuild build = recorder.start(Records.start(image, List.of("auto")));
+    build.resolveTags();
+
+    BuildRecord done = build.succeeded(Records.digest('a'), Records.digest('b'), 4096L);
+
+    assertThat(store.find(build.id())).contains(done);
+    assertThat(done.status()).isEqualTo(BuildStatus.SUCCEEDED);
+    assertThat(done.duration()).isPresent();
+  }
+
+  @Test
+  void anUnchangedRebuildIsRecordedAsReusedAndTaggedWithoutBuilding() throws Exception {
+    RecordedBuild first = recorder.start(Records.start(image, List.of("auto")));
+    first.resolveTags();
+    first.succeeded(Records.digest('a'), Records.digest('b'), 4096L);
+    registry.push(image, "01", Records.digest('a'));
+
+    RecordedBuild second = recorder.start(Records.start(image, List.of("auto", "stable")));
+    var reused = second.reuseIfUnchanged(false);
+
+    assertThat(reused).isPresent();
+    assertThat(reused.get().status()).isEqualTo(BuildStatus.REUSED);
+    assertThat(reused.get().digest()).isEqualTo(Records.digest('a'));
+    assertThat(reused.get().tags()).containsExactly("01", "stable");
+    assertThat(registry.added).containsExactly("stable");
+    assertThat(store.find(second.id())).contains(reused.get());
+  }
+
+  @Test
+  void aForcedRebuildIsNotReused() throws Exception {
+    RecordedBuild first = recorder.start(Records.start(image, List.of("auto")));
+    first.resolveTags();
+    first.succeeded(Records.digest('a'), Records.digest('b'), 4096L);
+    registry.push(image, "01", Records.digest('a'));
+
+    RecordedBuild second = recorder.start(Records.start(image, List.of("auto")));
+
+    assertThat(second.reuseIfUnchanged(true)).isEmpty();
+    assertThat(second.resolveTags()).containsExactly("02");
+  }
+
+  @Test
+  void aFailedBuildKeepsItsNumber() throws Exception {
+    RecordedBuild failed = recorder.start(Records.start(image, List.of("auto")));
+    failed.resolveTags();
+    failed.failed("RUN step 1 exited with status 1");
+
+    RecordedBuild next = recorder.start(Records.start(image, List.of("auto")));
+
+    assertThat(next.resolveTags()).containsExactly("02");
+    assertThat(store.find(failed.id()).orElseThrow().error())
+        .isEqualTo("RUN step 1 exited with status 1");
+  }
+}
