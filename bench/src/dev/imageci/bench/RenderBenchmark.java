@@ -92,7 +92,7 @@ public class RenderBenchmark {
 
   /** A validated form rendered: the share the template takes. */
   @Benchmark
-  public String renderOnly() {
+  public String renderOnly() throws ConfigException {
     return renderer.render(parsed);
   }
 }
