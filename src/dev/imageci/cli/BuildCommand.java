@@ -4,27 +4,37 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imageci.config.Config;
 import dev.imageci.config.ConfigException;
 import dev.imageci.config.ConfigReader;
+import dev.imageci.config.Problem;
 import dev.imageci.context.RootfsPolicy;
 import dev.imageci.docker.CancelSignal;
 import dev.imageci.docker.DaemonUnavailableException;
 import dev.imageci.docker.DockerConnection;
 import dev.imageci.docker.DockerImages;
 import dev.imageci.docker.PushRetry;
-import dev.imageci.pipeline.BuildObserver;
+import dev.imageci.history.BuildStart;
+import dev.imageci.history.HistoryRecorder;
+import dev.imageci.history.Trigger;
+import dev.imageci.pipeline.Attempt;
 import dev.imageci.pipeline.BuildOptions;
 import dev.imageci.pipeline.BuildPipeline;
+import dev.imageci.pipeline.BuildRecording;
 import dev.imageci.pipeline.BuildResult;
 import dev.imageci.pipeline.BuildStatus;
-import dev.imageci.pipeline.TagResolver;
+import dev.imageci.pipeline.HistoryObserver;
+import dev.imageci.pipeline.RegistryHistoryProbe;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -95,21 +105,62 @@ final class BuildCommand implements Callable<Integer> {
 
   @Option(
       names = "--force",
-      description = "Build even if an identical image was built before (used with the history).")
+      description =
+          "With --push: build even if the history has an identical build whose image is still"
+              + " in the registry (otherwise that image is reused and given the new tags).")
   private boolean force;
 
   @Override
   public Integer call() throws ConfigException, IOException {
-    Config form = ConfigReader.read(config);
     if (removeAfterPush && !push) {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(), "--rm-after-push needs --push");
     }
+    Map<String, String> env = System.getenv();
+    String text = readText();
     BuildResult result;
-    try (DockerConnection docker = DockerConnection.fromEnvironment()) {
-      result = build(form, docker);
+    CancelSignal cancel = new CancelSignal();
+    try (DockerConnection connection = DockerConnection.fromEnvironment()) {
+      DockerImages docker = new DockerImages(connection, line -> printLine(line));
+      result = build(text, env, docker, cancel);
     } catch (DaemonUnavailableException e) {
-      result =
+      result = unbuilt(text, env, cancel, e);
+    }
+    report(result);
+    return exitStatus(result);
+  }
+
+  /** Catches the history up, reads the form and runs the pipeline, recording the attempt. */
+  private BuildResult build(
+      String text, Map<String, String> env, DockerImages docker, CancelSignal cancel)
+      throws ConfigException {
+    var probe = new RegistryHistoryProbe(env, docker, PushRetry.defaults(), cancel);
+    try (Signals signals = Signals.onTermination(cancel);
+        HistoryRecorder history = HistoryRecorder.open(env, probe)) {
+      history.catchUp();
+      Config form = readRecorded(text, env, history);
+      BuildPipeline pipeline =
+          new BuildPipeline(
+              docker,
+              RootfsPolicy.fromEnvironment(env),
+              new HistoryObserver(history, env),
+              env,
+              PushRetry.defaults(),
+              cancel,
+              Clock.systemUTC());
+      return pipeline.run(form, text, options());
+    }
+  }
+
+  /** The daemon cannot be reached: the attempt is recorded as failed all the same. */
+  private BuildResult unbuilt(
+      String text, Map<String, String> env, CancelSignal cancel, DaemonUnavailableException e)
+      throws ConfigException {
+    var probe = new RegistryHistoryProbe(env, null, PushRetry.defaults(), cancel);
+    try (HistoryRecorder history = HistoryRecorder.open(env, probe)) {
+      history.catchUp();
+      Config form = readRecorded(text, env, history);
+      BuildResult result =
           new BuildResult(
               form.image(),
               form.tags(),
@@ -119,34 +170,62 @@ final class BuildCommand implements Callable<Integer> {
               BuildStatus.FAILED,
               e.getMessage(),
               false,
-              java.util.Map.of());
+              Map.of(),
+              null);
+      BuildRecording recording =
+          new HistoryObserver(history, env)
+              .started(new Attempt(form, text, null, null, null, options(), Instant.now()));
+      recording.finished(result);
+      return result.withHistoryId(recording.id());
     }
-    report(result);
-    return exitStatus(result);
   }
 
-  private BuildResult build(Config form, DockerConnection docker) {
+  /** Reads the form; an invalid one is recorded as a failed attempt before it is reported. */
+  private Config readRecorded(String text, Map<String, String> env, HistoryRecorder history)
+      throws ConfigException {
+    try {
+      return ConfigReader.read(config);
+    } catch (ConfigException e) {
+      if (text != null) {
+        String problems =
+            e.problems().stream().map(Problem::toString).collect(Collectors.joining("; "));
+        history
+            .start(
+                new BuildStart(
+                    InvalidForm.imageText(text),
+                    List.of(),
+                    text,
+                    "",
+                    null,
+                    null,
+                    null,
+                    Trigger.from(user, env),
+                    requestId,
+                    timeout))
+            .failed("invalid config: " + problems);
+      }
+      throw e;
+    }
+  }
+
+  /** The form's text for the history, or null when it cannot be read (reading reports why). */
+  private String readText() {
+    try {
+      if (Files.size(config) > ConfigReader.MAX_CONFIG_BYTES) {
+        return null;
+      }
+      return Files.readString(config);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private BuildOptions options() {
+    return new BuildOptions(push, noCache, pull, removeAfterPush, timeout, requestId, user, force);
+  }
+
+  private void printLine(String line) {
     PrintWriter err = spec.commandLine().getErr();
-    CancelSignal cancel = new CancelSignal();
-    try (Signals signals = Signals.onTermination(cancel)) {
-      BuildPipeline pipeline =
-          new BuildPipeline(
-              new DockerImages(docker, line -> printLine(err, line)),
-              RootfsPolicy.fromEnvironment(System.getenv()),
-              TagResolver.fixedOnly(),
-              BuildObserver.NONE,
-              System.getenv(),
-              PushRetry.defaults(),
-              cancel,
-              Clock.systemUTC());
-      return pipeline.run(
-          form,
-          config.toString(),
-          new BuildOptions(push, noCache, pull, removeAfterPush, timeout, requestId, user, force));
-    }
-  }
-
-  private static void printLine(PrintWriter err, String line) {
     err.println(line);
     err.flush();
   }
@@ -160,10 +239,12 @@ final class BuildCommand implements Callable<Integer> {
       spec.commandLine().getOut().println(text);
       spec.commandLine().getOut().flush();
     }
-    if (result.status() == BuildStatus.SUCCEEDED) {
+    if (result.status() == BuildStatus.REUSED) {
+      LOG.info("Reused {} for {}", result.digest(), tagged(result));
+    } else if (result.status() == BuildStatus.SUCCEEDED) {
       LOG.info(
           "Built {} ({}){}",
-          result.tags().stream().map(t -> result.image() + ":" + t).toList(),
+          tagged(result),
           result.imageId(),
           result.digest() == null ? "" : ", pushed as " + result.digest());
     } else {
@@ -172,6 +253,10 @@ final class BuildCommand implements Callable<Integer> {
           .println("imageci: build " + result.status().word() + ": " + result.error());
       spec.commandLine().getErr().flush();
     }
+  }
+
+  private static List<String> tagged(BuildResult result) {
+    return result.tags().stream().map(t -> result.image() + ":" + t).toList();
   }
 
   private static int exitStatus(BuildResult result) {

@@ -20,7 +20,7 @@ record BuildResultJson(
     String status,
     String error,
     String requestId,
-    Long historyId,
+    String historyId,
     Map<String, Long> stages) {
 
   static BuildResultJson from(BuildResult result, String requestId) {
@@ -33,7 +33,7 @@ record BuildResultJson(
         result.status().word(),
         result.error(),
         requestId,
-        null,
+        result.historyId(),
         result.stages());
   }
 }

@@ -1,14 +1,17 @@
 package dev.imageci.cli;
 
+import dev.imageci.docker.CancelSignal;
+import dev.imageci.docker.PushRetry;
 import dev.imageci.history.BuildRecord;
 import dev.imageci.history.BuildRecordJson;
 import dev.imageci.history.BuildStatus;
 import dev.imageci.history.HistoryException;
 import dev.imageci.history.HistoryQuery;
+import dev.imageci.history.HistoryRecorder;
 import dev.imageci.history.HistorySettings;
 import dev.imageci.history.HistoryStore;
-import dev.imageci.history.Spool;
 import dev.imageci.image.ImageName;
+import dev.imageci.pipeline.RegistryHistoryProbe;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -191,7 +194,8 @@ final class HistoryCommand implements Callable<Integer> {
       mixinStandardHelpOptions = true,
       description =
           "Delivers build records kept in IMAGECI_HOME/spool (written while the history was"
-              + " unreachable) to the history.")
+              + " unreachable) to the history, then settles builds left running by a killed"
+              + " process, asking the registry whether their push completed.")
   static final class Flush implements Callable<Integer> {
 
     @ParentCommand private HistoryCommand parent;
@@ -199,15 +203,19 @@ final class HistoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws HistoryException, IOException {
-      HistorySettings settings = HistorySettings.fromEnvironment(parent.env);
-      Spool spool = new Spool(settings.spoolDirectory());
-      try (HistoryStore store = parent.openStore()) {
-        int delivered = spool.deliver(store);
-        spec.commandLine()
-            .getOut()
-            .println("Delivered " + delivered + " spooled build record(s) to " + store.describe());
+      var probe =
+          new RegistryHistoryProbe(parent.env, null, PushRetry.defaults(), new CancelSignal());
+      PrintWriter out = spec.commandLine().getOut();
+      try (HistoryRecorder recorder = HistoryRecorder.open(parent.env, probe)) {
+        int delivered = recorder.flush();
+        out.println(
+            "Delivered " + delivered + " spooled build record(s) to " + recorder.describe());
+        HistoryRecorder.CatchUp settled = recorder.catchUp();
+        for (BuildRecord record : settled.settled()) {
+          out.println("Settled stale build " + record.id() + " as " + record.status().word());
+        }
       }
-      spec.commandLine().getOut().flush();
+      out.flush();
       return 0;
     }
   }

@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerResponse;
 import com.github.dockerjava.api.command.InspectImageResponse;
+import com.github.dockerjava.api.command.PullImageResultCallback;
 import com.github.dockerjava.api.command.WaitContainerResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.AuthConfig;
@@ -223,6 +224,29 @@ public final class DockerImages {
           "Could not remove smoke test container {}: {}; remove it with docker rm -f",
           containerId,
           DockerErrors.message(e));
+    }
+  }
+
+  /**
+   * Pulls {@code name@digest} from its registry (a no-op when the daemon has it); returns the local
+   * image id.
+   */
+  public String pull(ImageName name, Digest digest, RegistryCredential credential)
+      throws DockerException {
+    String reference = name + "@" + digest;
+    try {
+      // The Engine API takes a digest in the tag parameter of /images/create.
+      var command = client.pullImageCmd(name.toString()).withTag(digest.value());
+      if (credential != null) {
+        command.withAuthConfig(authConfig(credential));
+      }
+      command.exec(new PullImageResultCallback()).awaitCompletion();
+      return client.inspectImageCmd(reference).exec().getId();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DockerException("pulling " + reference + " was interrupted", e);
+    } catch (RuntimeException e) {
+      throw new DockerException("pulling " + reference + " failed: " + DockerErrors.message(e), e);
     }
   }
 

@@ -69,9 +69,20 @@ public final class Registry implements TagDigests {
     }
   }
 
+  /** Whether the repository still holds the manifest {@code digest}. */
+  public boolean hasManifest(Digest digest) throws RegistryException {
+    authenticate(true);
+    try {
+      return client.checkManifest(digest.value()).isPresent();
+    } catch (IOException | com.google.cloud.tools.jib.api.RegistryException e) {
+      throw failure("reading the manifest " + repository + "@" + digest, e);
+    }
+  }
+
   /**
    * Points {@code tag} at the manifest {@code digest} without rebuilding or pulling layers; returns
-   * the digest the tag now has.
+   * the digest the tag now has. Reused builds do not use it: they tag through the daemon, which
+   * keeps the digest ({@code dev.imageci.pipeline.RegistryHistoryProbe}).
    *
    * <p>Limitation: the new tag's digest may differ from {@code digest} (same config and layers,
    * other JSON bytes) because Jib core re-serializes manifests instead of handing out raw bytes.

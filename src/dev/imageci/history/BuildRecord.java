@@ -22,7 +22,8 @@ import java.util.Optional;
  * @param size the image size in bytes, or null
  * @param config the config text as given
  * @param dockerfile the rendered Dockerfile
- * @param configHash the hash of the Dockerfile's instructions ({@link ConfigHash})
+ * @param configHash the hash of the Dockerfile's instructions ({@link
+ *     dev.imageci.render.ConfigHash})
  * @param rootfsSha256 the rootfs archive's sha256, or null without one
  * @param rootfsSize the rootfs archive's size in bytes, or null
  * @param error why the attempt failed or was cancelled, or null

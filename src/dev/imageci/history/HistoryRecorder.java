@@ -1,5 +1,6 @@
 package dev.imageci.history;
 
+import dev.imageci.render.ConfigHash;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -95,7 +96,7 @@ public final class HistoryRecorder implements AutoCloseable {
             .priorDigest(explicitTags.isEmpty() ? null : currentDigest(start.image(), explicitTags))
             .config(start.config())
             .dockerfile(start.dockerfile())
-            .configHash(ConfigHash.of(start.dockerfile()))
+            .configHash(ConfigHash.of(start.dockerfile(), start.rootfsSha256()))
             .rootfsSha256(start.rootfsSha256())
             .rootfsSize(start.rootfsSize())
             .status(BuildStatus.RUNNING)
@@ -124,6 +125,11 @@ public final class HistoryRecorder implements AutoCloseable {
       LOG.debug("Cannot read the current digest of {}:{}: {}", image, tags.get(0), e.toString());
       return null;
     }
+  }
+
+  /** Where the records go, for messages (no password). */
+  public String describe() {
+    return store.describe();
   }
 
   HistoryStore store() {

@@ -1,20 +1,22 @@
 package dev.imageci.pipeline;
 
 import dev.imageci.config.Config;
-import dev.imageci.image.Tag;
 import java.time.Instant;
-import java.util.List;
 
 /**
- * One try at building a form, as a {@link BuildObserver} sees it.
+ * One try at building a form, as a {@link BuildObserver} sees it when the attempt is recorded.
  *
- * @param configFile the form's file, as given on the command line
- * @param tags the real tags, after {@link TagResolver} turned {@code auto} into numbers
+ * @param configText the form as given (it holds no credentials)
+ * @param dockerfile the rendered Dockerfile, or null when rendering failed
+ * @param rootfsSha256 the rootfs archive's sha256, or null without a rootfs (or when preparing it
+ *     failed)
+ * @param rootfsSize the rootfs archive's size in bytes, or null
  */
 public record Attempt(
-    Config config, String configFile, List<Tag> tags, BuildOptions options, Instant startedAt) {
-
-  public Attempt {
-    tags = List.copyOf(tags);
-  }
-}
+    Config config,
+    String configText,
+    String dockerfile,
+    String rootfsSha256,
+    Long rootfsSize,
+    BuildOptions options,
+    Instant startedAt) {}

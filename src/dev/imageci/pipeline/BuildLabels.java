@@ -1,6 +1,5 @@
 package dev.imageci.pipeline;
 
-import dev.imageci.config.Config;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
@@ -16,11 +15,10 @@ final class BuildLabels {
 
   private BuildLabels() {}
 
-  static Map<String, String> of(
-      Config config, String rootfsSha256, Instant now, Map<String, String> env) {
+  static Map<String, String> of(String configHash, Instant now, Map<String, String> env) {
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put("org.opencontainers.image.created", now.truncatedTo(ChronoUnit.SECONDS).toString());
-    labels.put("org.opencontainers.image.revision", ConfigHash.of(config, rootfsSha256));
+    labels.put("org.opencontainers.image.revision", configHash);
     String buildUrl = env.get("BUILD_URL");
     if (buildUrl != null && !buildUrl.isBlank()) {
       labels.put("org.opencontainers.image.source", buildUrl);

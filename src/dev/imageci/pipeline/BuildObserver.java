@@ -1,24 +1,15 @@
 package dev.imageci.pipeline;
 
 /**
- * Hears about each build attempt; the image history implements it to record builds. Both methods
- * run on the build's thread; an exception from them is logged and does not change the result.
+ * Hears about each build attempt; the image history implements it to record builds. It is called on
+ * the build's thread once the Dockerfile is rendered and the rootfs prepared (or as soon as one of
+ * them failed), before anything is sent to the daemon.
  */
 public interface BuildObserver {
 
-  /** Observes nothing. */
-  BuildObserver NONE =
-      new BuildObserver() {
-        @Override
-        public void started(Attempt attempt) {}
+  /** Records nothing and refuses {@code tag: auto}. */
+  BuildObserver NONE = attempt -> BuildRecording.NONE;
 
-        @Override
-        public void finished(Attempt attempt, BuildResult result) {}
-      };
-
-  /** The build is about to start: tags resolved, nothing sent to the daemon yet. */
-  void started(Attempt attempt);
-
-  /** The build ended in any way: succeeded, failed or cancelled. */
-  void finished(Attempt attempt, BuildResult result);
+  /** The attempt starts; the returned recording follows it to its end. */
+  BuildRecording started(Attempt attempt);
 }

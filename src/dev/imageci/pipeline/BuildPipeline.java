@@ -13,7 +13,9 @@ import dev.imageci.docker.RegistryCredential;
 import dev.imageci.docker.RegistryCredentials;
 import dev.imageci.image.Digest;
 import dev.imageci.image.Tag;
+import dev.imageci.render.ConfigHash;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +29,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one build: render the Dockerfile, prepare the rootfs, build the image, smoke test it, tag
- * it, push it and verify the digest. Every outcome, including a cancel, ends in a {@link
- * BuildResult}; the observer hears the start and the end.
+ * it, push it and verify the digest; or, when an earlier build had the same inputs, reuse its
+ * image. Every outcome, including a cancel, ends in a {@link BuildResult}; the observer hears of
+ * each attempt before the daemon does and is told how it ended.
  */
 public final class BuildPipeline {
 
@@ -36,7 +39,6 @@ public final class BuildPipeline {
 
   private final DockerImages docker;
   private final RootfsPolicy rootfsPolicy;
-  private final TagResolver tagResolver;
   private final BuildObserver observer;
   private final Map<String, String> env;
   private final PushRetry pushRetry;
@@ -46,7 +48,6 @@ public final class BuildPipeline {
   public BuildPipeline(
       DockerImages docker,
       RootfsPolicy rootfsPolicy,
-      TagResolver tagResolver,
       BuildObserver observer,
       Map<String, String> env,
       PushRetry pushRetry,
@@ -54,7 +55,6 @@ public final class BuildPipeline {
       Clock clock) {
     this.docker = docker;
     this.rootfsPolicy = rootfsPolicy;
-    this.tagResolver = tagResolver;
     this.observer = observer;
     this.env = Map.copyOf(env);
     this.pushRetry = pushRetry;
@@ -62,26 +62,17 @@ public final class BuildPipeline {
     this.clock = clock;
   }
 
-  public BuildResult run(Config config, String configFile, BuildOptions options) {
-    Run run = new Run(config, options);
-    List<Tag> tags;
-    try {
-      tags = tagResolver.resolve(config);
-    } catch (TagException e) {
-      return run.failed(config.tags(), e.getMessage());
-    }
-    Attempt attempt = new Attempt(config, configFile, tags, options, clock.instant());
-    notify(() -> observer.started(attempt));
+  /** Runs the build of {@code config}; {@code configText} is the form as given, for the history. */
+  public BuildResult run(Config config, String configText, BuildOptions options) {
+    Run run = new Run(config, configText, options);
     ScheduledExecutorService timer = startTimer(options);
     BuildResult result;
     try {
-      result = run.steps(tags);
+      result = run.steps();
     } finally {
       timer.shutdownNow();
     }
-    BuildResult finished = result;
-    notify(() -> observer.finished(attempt, finished));
-    return finished;
+    return run.record(result);
   }
 
   private ScheduledExecutorService startTimer(BuildOptions options) {
@@ -100,55 +91,115 @@ public final class BuildPipeline {
     return timer;
   }
 
-  private static void notify(Runnable call) {
+  private BuildRecording observed(Attempt attempt) {
     try {
-      call.run();
+      return observer.started(attempt);
     } catch (RuntimeException e) {
-      LOG.warn("The build observer failed: {}; the build goes on", e.toString());
+      LOG.warn("The build observer failed: {}; the build goes on unrecorded", e.toString());
+      return BuildRecording.NONE;
     }
   }
 
   /** The state of one run: stage times and what exists so far, for the result and cleanup. */
   private final class Run {
     private final Config config;
+    private final String configText;
     private final BuildOptions options;
+    private final Instant startedAt = clock.instant();
     private final Map<String, Long> stages = new LinkedHashMap<>();
     private final String temporaryTag;
+    private BuildRecording recording;
+    private String dockerfile;
+    private List<Tag> tags;
     private String imageId;
     private Long size;
     private Digest digest;
 
-    Run(Config config, BuildOptions options) {
+    Run(Config config, String configText, BuildOptions options) {
       this.config = config;
+      this.configText = configText;
       this.options = options;
+      this.tags = config.tags();
       this.temporaryTag = config.image() + ":imageci-build-" + UUID.randomUUID();
     }
 
-    BuildResult steps(List<Tag> tags) {
+    BuildResult steps() {
       try {
-        String dockerfile = stage("render", () -> new RenderDockerfile().call(config));
+        dockerfile = stage("render", () -> new RenderDockerfile().call(config));
         try (PreparedRootfs rootfs =
             stage("rootfs", () -> new PrepareRootfs(rootfsPolicy).call(config))) {
-          buildAndTest(dockerfile, rootfs);
+          start(rootfs);
+          Optional<Reuse> reuse = mayReuse() ? stage("reuse", this::reuse) : Optional.empty();
+          if (reuse.isPresent()) {
+            return reused(reuse.get());
+          }
+          tags = stage("tags", () -> recording.resolve(config));
+          buildAndTest(rootfs);
         }
         stage("tag", () -> tag(tags));
         if (options.push()) {
           pushAndVerify(tags);
         }
-        return result(tags, BuildStatus.SUCCEEDED, null, false);
+        return result(BuildStatus.SUCCEEDED, null, false);
       } catch (CancelledException e) {
         LOG.warn("Build cancelled: {}", e.getMessage());
-        return result(tags, BuildStatus.CANCELLED, e.getMessage(), e.timedOut());
+        return result(BuildStatus.CANCELLED, e.getMessage(), e.timedOut());
       } catch (Exception e) {
-        return result(tags, BuildStatus.FAILED, message(e), false);
+        return result(BuildStatus.FAILED, message(e), false);
       } finally {
         removeQuietly(temporaryTag);
       }
     }
 
-    private void buildAndTest(String dockerfile, PreparedRootfs rootfs) throws Exception {
-      String rootfsSha256 = rootfs == null ? "" : rootfs.sha256();
-      Map<String, String> labels = BuildLabels.of(config, rootfsSha256, clock.instant(), env);
+    /** The history hears of the attempt before the daemon does, so a killed build leaves a mark. */
+    // Limitation: a kill during the rootfs download leaves no record, because reuse needs its hash.
+    private void start(PreparedRootfs rootfs) {
+      recording =
+          observed(
+              new Attempt(
+                  config,
+                  configText,
+                  dockerfile,
+                  rootfs == null ? null : rootfs.sha256(),
+                  rootfs == null ? null : rootfs.size(),
+                  options,
+                  startedAt));
+    }
+
+    // Only a pushed image can be reused: the registry is what still has it.
+    private boolean mayReuse() {
+      return options.push() && !options.force();
+    }
+
+    private Optional<Reuse> reuse() throws Exception {
+      return recording.reuseIfUnchanged(false);
+    }
+
+    private BuildResult reused(Reuse reuse) {
+      tags = reuse.tags();
+      digest = reuse.digest();
+      imageId = reuse.imageId();
+      size = reuse.size();
+      LOG.info("Nothing changed since the build of {}; reused it", digest);
+      return result(BuildStatus.REUSED, null, false);
+    }
+
+    /** Ends the attempt in the history, starting it first when it failed before it started. */
+    BuildResult record(BuildResult result) {
+      if (recording == null) {
+        start(null);
+      }
+      try {
+        recording.finished(result);
+      } catch (RuntimeException e) {
+        LOG.warn("The build could not be recorded: {}", e.toString());
+      }
+      return result.withHistoryId(recording.id());
+    }
+
+    private void buildAndTest(PreparedRootfs rootfs) throws Exception {
+      String configHash = ConfigHash.of(dockerfile, rootfs == null ? null : rootfs.sha256());
+      Map<String, String> labels = BuildLabels.of(configHash, clock.instant(), env);
       RegistryCredentials credentials =
           new RegistryCredentials(env, config.image().registryOrDefault());
       RegistryCredential base =
@@ -226,13 +277,9 @@ public final class BuildPipeline {
       }
     }
 
-    BuildResult failed(List<Tag> tags, String error) {
-      return result(tags, BuildStatus.FAILED, error, false);
-    }
-
-    private BuildResult result(List<Tag> tags, BuildStatus status, String error, boolean timeout) {
+    private BuildResult result(BuildStatus status, String error, boolean timeout) {
       return new BuildResult(
-          config.image(), tags, digest, imageId, size, status, error, timeout, stages);
+          config.image(), tags, digest, imageId, size, status, error, timeout, stages, null);
     }
   }
 

@@ -17,6 +17,7 @@ import java.util.Map;
  * @param error what went wrong, or null
  * @param timedOut true when {@code CANCELLED} because of {@code --timeout}
  * @param stages milliseconds per stage, in the order they ran
+ * @param historyId the image history's record of this attempt, or null when none was written
  */
 public record BuildResult(
     ImageName image,
@@ -27,10 +28,16 @@ public record BuildResult(
     BuildStatus status,
     String error,
     boolean timedOut,
-    Map<String, Long> stages) {
+    Map<String, Long> stages,
+    String historyId) {
 
   public BuildResult {
     tags = List.copyOf(tags);
     stages = Collections.unmodifiableMap(new LinkedHashMap<>(stages));
+  }
+
+  /** This result, recorded in the history as {@code id}. */
+  public BuildResult withHistoryId(String id) {
+    return new BuildResult(image, tags, digest, imageId, size, status, error, timedOut, stages, id);
   }
 }

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * Turns the form's tags into the real ones: {@code auto} becomes the image's next number. Only the
- * image history knows that number, so it provides the real resolver.
+ * image history knows that number, so its {@link BuildRecording} is the real resolver.
  */
 public interface TagResolver {
 

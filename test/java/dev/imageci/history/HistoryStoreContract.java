@@ -3,6 +3,7 @@ package dev.imageci.history;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.imageci.render.ConfigHash;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -127,7 +128,7 @@ abstract class HistoryStoreContract {
   void findsTheLatestSuccessfulBuildWithTheSameInputs() throws Exception {
     String image = Records.uniqueImage();
     Instant start = Instant.parse("2026-03-01T00:00:00Z");
-    String hash = ConfigHash.of(Records.DOCKERFILE);
+    String hash = ConfigHash.of(Records.DOCKERFILE, Records.ROOTFS);
     store().save(ended(image, "c00000000001", start, BuildStatus.SUCCEEDED, 'a'));
     store().save(ended(image, "c00000000002", start.plusSeconds(1), BuildStatus.REUSED, 'a'));
     store().save(ended(image, "c00000000003", start.plusSeconds(2), BuildStatus.FAILED, 'b'));

@@ -2,6 +2,7 @@ package dev.imageci.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.imageci.render.ConfigHash;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -41,7 +42,7 @@ class RecordedBuildTest {
     assertThat(stored.triggeredBy()).isEqualTo("alice");
     assertThat(stored.jobName()).isEqualTo("images/web");
     assertThat(stored.buildNumber()).isEqualTo("7");
-    assertThat(stored.configHash()).isEqualTo(ConfigHash.of(Records.DOCKERFILE));
+    assertThat(stored.configHash()).isEqualTo(ConfigHash.of(Records.DOCKERFILE, Records.ROOTFS));
     assertThat(stored.ownerPid()).isEqualTo(ProcessHandle.current().pid());
     assertThat(stored.deadline()).isAfter(stored.startedAt().plusSeconds(3600));
   }

@@ -1,5 +1,6 @@
 package dev.imageci.history;
 
+import dev.imageci.render.ConfigHash;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -30,7 +31,7 @@ final class Records {
         .tags(List.of("latest"))
         .config("image: " + image + "\nfrom: imageci-test/busybox:latest\n")
         .dockerfile(DOCKERFILE)
-        .configHash(ConfigHash.of(DOCKERFILE))
+        .configHash(ConfigHash.of(DOCKERFILE, ROOTFS))
         .rootfsSha256(ROOTFS)
         .rootfsSize(1234L)
         .status(BuildStatus.RUNNING)

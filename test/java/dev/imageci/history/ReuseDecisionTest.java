@@ -2,6 +2,7 @@ package dev.imageci.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.imageci.render.ConfigHash;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -15,7 +16,7 @@ class ReuseDecisionTest {
   private HistoryStore store;
   private final FakeRegistry registry = new FakeRegistry();
   private final String image = Records.uniqueImage();
-  private final String hash = ConfigHash.of(Records.DOCKERFILE);
+  private final String hash = ConfigHash.of(Records.DOCKERFILE, Records.ROOTFS);
 
   @BeforeEach
   void openStore() {

@@ -14,7 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Forwards a loopback port to a database, so a test can take the database "down" for real: {@link
  * #stop()} closes the port and every connection through it; {@link #start()} opens it again.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
 
   private final String targetHost;
   private final int targetPort;
@@ -22,16 +22,16 @@ final class TcpProxy implements AutoCloseable {
   private int port;
   private ServerSocket server;
 
-  TcpProxy(String targetHost, int targetPort) {
+  public TcpProxy(String targetHost, int targetPort) {
     this.targetHost = targetHost;
     this.targetPort = targetPort;
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  synchronized TcpProxy start() throws IOException {
+  public synchronized TcpProxy start() throws IOException {
     server = new ServerSocket();
     server.setReuseAddress(true);
     server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
@@ -43,7 +43,7 @@ final class TcpProxy implements AutoCloseable {
     return this;
   }
 
-  synchronized void stop() throws IOException {
+  public synchronized void stop() throws IOException {
     server.close();
     for (Socket socket : sockets) {
       socket.close();

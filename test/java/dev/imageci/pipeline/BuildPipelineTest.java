@@ -21,8 +21,13 @@ import dev.imageci.docker.DockerImages;
 import dev.imageci.docker.PushRetry;
 import dev.imageci.docker.Registry;
 import dev.imageci.docker.RegistryCredential;
+import dev.imageci.history.BuildRecord;
+import dev.imageci.history.HistoryRecorder;
+import dev.imageci.history.HistorySettings;
+import dev.imageci.history.HistoryStore;
 import dev.imageci.image.ImageName;
 import dev.imageci.image.Tag;
+import dev.imageci.render.ConfigHash;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -57,6 +62,7 @@ class BuildPipelineTest {
 
   private final StringBuffer output = new StringBuffer();
   private final List<String> createdImages = new ArrayList<>();
+  private final List<HistoryRecorder> recorders = new ArrayList<>();
   private DockerConnection docker;
   private DockerClient client;
   private String password;
@@ -84,6 +90,7 @@ class BuildPipelineTest {
         }
       }
     }
+    recorders.forEach(HistoryRecorder::close);
     assertThat(output.toString()).as("daemon output").doesNotContain(password);
     docker.close();
   }
@@ -148,8 +155,13 @@ class BuildPipelineTest {
         .containsEntry(
             "org.opencontainers.image.source", "https://jenkins.example.com/job/images/7/")
         .containsEntry("org.opencontainers.image.url", "https://jenkins.example.com/job/images/7/");
+    BuildRecord record = assertRecorded(result);
+    assertThat(record.rootfsSha256()).isEqualTo(sha256(dir.resolve("rootfs.tar.gz")));
+    assertThat(record.rootfsSize()).isEqualTo(Files.size(dir.resolve("rootfs.tar.gz")));
+    assertThat(record.dockerfile()).contains("RUN echo one > /before1");
     assertThat(config.getLabels().get("org.opencontainers.image.revision"))
-        .isEqualTo(ConfigHash.of(form, sha256(dir.resolve("rootfs.tar.gz"))));
+        .isEqualTo(record.configHash())
+        .isEqualTo(ConfigHash.of(record.dockerfile(), record.rootfsSha256()));
     assertThat(config.getVolumes()).containsOnlyKeys("/data");
     assertThat(run(pinned)).isEqualTo("hi there arg1 one two from-rootfs /app 65534\n");
   }
@@ -180,6 +192,7 @@ class BuildPipelineTest {
     BuildResult result = pipeline(withCredentials()).run(form, "form.yaml", options(false));
 
     assertThat(result.status()).as(result.error()).isEqualTo(BuildStatus.SUCCEEDED);
+    assertRecorded(result);
     var config = client.inspectImageCmd(result.imageId()).exec().getConfig();
     assertThat(config.getEnv()).contains("HOSTILE=" + hostile);
     assertThat(config.getLabels()).containsEntry("com.example.hostile", hostile);
@@ -201,6 +214,7 @@ class BuildPipelineTest {
     BuildResult result = pipeline(withCredentials()).run(form, "form.yaml", options(true));
 
     assertThat(result.status()).isEqualTo(BuildStatus.FAILED);
+    assertRecorded(result);
     assertThat(result.error()).contains("returned a non-zero code: 3");
     assertThat(output.toString()).contains("about to fail");
     assertThat(localTags(repository)).isEmpty();
@@ -224,6 +238,7 @@ class BuildPipelineTest {
     BuildResult result = pipeline(withCredentials()).run(form, "form.yaml", options(false));
 
     assertThat(result.status()).as(result.error()).isEqualTo(BuildStatus.SUCCEEDED);
+    assertRecorded(result);
     assertThat(output.toString()).contains("Pulling from imageci-test-docker/private-base");
   }
 
@@ -236,6 +251,7 @@ class BuildPipelineTest {
     BuildResult result = pipeline(withCredentials()).run(form, "form.yaml", options(false));
 
     assertThat(result.status()).isEqualTo(BuildStatus.FAILED);
+    assertRecorded(result);
     assertThat(result.error()).contains("manifest unknown");
   }
 
@@ -250,6 +266,7 @@ class BuildPipelineTest {
     BuildResult result = pipeline(withCredentials()).run(form, "form.yaml", options(false));
 
     assertThat(result.status()).isEqualTo(BuildStatus.FAILED);
+    assertRecorded(result);
     assertThat(result.error()).containsIgnoringCase("eof");
   }
 
@@ -262,6 +279,7 @@ class BuildPipelineTest {
     BuildResult result = pipeline(withCredentials()).run(form, "form.yaml", options(true));
 
     assertThat(result.status()).isEqualTo(BuildStatus.FAILED);
+    assertRecorded(result);
     assertThat(result.error()).contains("exited with status 4");
     assertThat(output.toString()).contains("smoke-said-this");
     assertThat(new Registry(form.image(), Optional.of(credential())).digestOf(new Tag("01")))
@@ -293,6 +311,7 @@ class BuildPipelineTest {
     }
 
     assertThat(result.status()).isEqualTo(BuildStatus.FAILED);
+    assertRecorded(result);
     assertThat(result.error()).containsIgnoringCase("unauthorized").doesNotContain(wrong);
     String logged = log.toString(StandardCharsets.UTF_8);
     assertThat(logged).contains("from environment IMAGECI_REGISTRY_USER");
@@ -311,6 +330,7 @@ class BuildPipelineTest {
     BuildResult result = pipeline(withCredentials()).run(form, "form.yaml", options(true));
 
     assertThat(result.status()).isEqualTo(BuildStatus.FAILED);
+    assertRecorded(result);
     assertThat(result.error()).contains("connection refused").contains("gave up after 2 attempts");
   }
 
@@ -337,7 +357,80 @@ class BuildPipelineTest {
       assertThat(result.status()).as(result.error()).isEqualTo(BuildStatus.SUCCEEDED);
       assertThat(proxy.failedConnections()).isEqualTo(2);
       assertThat(result.digest()).isNotNull();
+      assertRecorded(result);
     }
+  }
+
+  @Test
+  void anUnchangedRebuildReusesTheImageAndAddsTheNewTagWithTheSameDigest() throws Exception {
+    String repository = Services.uniqueRepository("reuse");
+    writeRootfs("rootfs.tar.gz", Map.of("etc/motd", "same\n"));
+    Config first = form(repository, "rootfs: rootfs.tar.gz\nrun: [\"echo first\"]\n");
+    BuildResult built = pipeline(withCredentials()).run(first, "first", options(true));
+    assertThat(built.status()).as(built.error()).isEqualTo(BuildStatus.SUCCEEDED);
+    Config second =
+        formTagged(repository, "\"02\"", "rootfs: rootfs.tar.gz\nrun: [\"echo first\"]\n");
+
+    BuildResult reused = pipeline(withCredentials()).run(second, "second", options(true));
+
+    assertThat(reused.status()).as(reused.error()).isEqualTo(BuildStatus.REUSED);
+    assertThat(reused.digest()).isEqualTo(built.digest());
+    assertThat(reused.tags()).containsExactly(new Tag("02"));
+    assertThat(reused.stages()).containsKey("reuse").doesNotContainKeys("build", "push");
+    assertRecorded(reused);
+    assertThat(new Registry(second.image(), Optional.of(credential())).digestOf(new Tag("01")))
+        .contains(built.digest());
+  }
+
+  @Test
+  void forceRebuildsAnUnchangedForm() throws Exception {
+    String repository = Services.uniqueRepository("force");
+    Config form = form(repository, "run: [\"echo forced\"]\n");
+    BuildResult built = pipeline(withCredentials()).run(form, "form", options(true));
+    assertThat(built.status()).as(built.error()).isEqualTo(BuildStatus.SUCCEEDED);
+
+    BuildResult forced =
+        pipeline(withCredentials())
+            .run(
+                form,
+                "form",
+                new BuildOptions(
+                    true, false, false, false, Duration.ofMinutes(10), null, null, true));
+
+    assertThat(forced.status()).as(forced.error()).isEqualTo(BuildStatus.SUCCEEDED);
+    assertThat(forced.stages()).containsKeys("build", "push").doesNotContainKey("reuse");
+    assertRecorded(forced);
+  }
+
+  @Test
+  void autoTagsTakeTheNextNumberOfTheImage() throws Exception {
+    String repository = Services.uniqueRepository("auto");
+    Config first = formTagged(repository, "auto", "run: [\"echo a\"]\n");
+    BuildResult one = pipeline(withCredentials()).run(first, "first", options(true));
+    Config second = formTagged(repository, "[auto, latest]", "run: [\"echo b\"]\n");
+
+    BuildResult two = pipeline(withCredentials()).run(second, "second", options(true));
+
+    assertThat(one.tags()).as(one.error()).containsExactly(new Tag("01"));
+    assertThat(two.tags()).as(two.error()).containsExactly(new Tag("02"), new Tag("latest"));
+    assertThat(assertRecorded(two).autoTag()).isEqualTo("02");
+    assertRecorded(one);
+  }
+
+  @Test
+  void aRefusedRootfsLeavesAFailedRecordWithTheDockerfile() throws Exception {
+    String repository = Services.uniqueRepository("refused");
+    writeRootfs("rootfs.tar.gz", Map.of("../escape", "x"));
+    Config form = form(repository, "rootfs: rootfs.tar.gz\n");
+
+    BuildResult result = pipeline(withCredentials()).run(form, "the form text", options(true));
+
+    assertThat(result.status()).isEqualTo(BuildStatus.FAILED);
+    assertThat(result.error()).contains("../escape");
+    BuildRecord record = assertRecorded(result);
+    assertThat(record.config()).isEqualTo("the form text");
+    assertThat(record.dockerfile()).contains("ADD");
+    assertThat(record.endedAt()).isNotNull();
   }
 
   @Test
@@ -354,6 +447,7 @@ class BuildPipelineTest {
     BuildResult result = running.get(60, TimeUnit.SECONDS);
 
     assertThat(result.status()).isEqualTo(BuildStatus.CANCELLED);
+    assertRecorded(result);
     assertThat(result.timedOut()).isFalse();
     assertThat(awaitGone(container)).as("build container %s removed", container).isTrue();
   }
@@ -412,8 +506,16 @@ class BuildPipelineTest {
   }
 
   private Config form(String repository, String from, String rest) throws Exception {
+    return form(repository, from, "\"01\"", rest);
+  }
+
+  private Config formTagged(String repository, String tag, String rest) throws Exception {
+    return form(repository, baseImage, tag, rest);
+  }
+
+  private Config form(String repository, String from, String tag, String rest) throws Exception {
     createdImages.add(repository);
-    String yaml = "image: " + repository + "\ntag: \"01\"\nfrom: " + from + "\n" + rest;
+    String yaml = "image: " + repository + "\ntag: " + tag + "\nfrom: " + from + "\n" + rest;
     Files.writeString(dir.resolve("form.yaml"), yaml);
     return ConfigReader.read(dir.resolve("form.yaml"));
   }
@@ -427,7 +529,40 @@ class BuildPipelineTest {
     env.put("IMAGECI_REGISTRY_USER", user);
     env.put("IMAGECI_REGISTRY_PASSWORD", password);
     env.put("DOCKER_CONFIG", dir.resolve("no-docker-config").toString());
+    env.put("IMAGECI_HOME", home().toString());
+    env.remove("IMAGECI_DB_URL");
     return env;
+  }
+
+  private Path home() {
+    return dir.resolve("imageci-home");
+  }
+
+  /**
+   * The attempt's record matches the result, and a pushed digest is what the registry has for every
+   * tag.
+   */
+  private BuildRecord assertRecorded(BuildResult result) throws Exception {
+    assertThat(result.historyId()).as("history id").isNotNull();
+    BuildRecord record;
+    try (HistoryStore store =
+        HistorySettings.fromEnvironment(Map.of("IMAGECI_HOME", home().toString())).openStore()) {
+      record = store.find(result.historyId()).orElseThrow();
+    }
+    assertThat(record.status().word()).isEqualTo(result.status().word());
+    assertThat(record.error()).isEqualTo(result.error());
+    assertThat(record.tags()).isEqualTo(result.tags().stream().map(Tag::value).toList());
+    assertThat(record.imageId()).isEqualTo(result.imageId());
+    assertThat(record.digest()).isEqualTo(result.digest() == null ? null : result.digest().value());
+    if (result.digest() != null) {
+      Registry registry = new Registry(result.image(), Optional.of(credential()));
+      for (Tag tag : result.tags()) {
+        assertThat(registry.digestOf(tag).map(d -> d.value()))
+            .as("registry digest of %s", tag)
+            .contains(record.digest());
+      }
+    }
+    return record;
   }
 
   private BuildPipeline pipeline(Map<String, String> env) {
@@ -439,13 +574,17 @@ class BuildPipelineTest {
   }
 
   private BuildPipeline pipeline(Map<String, String> env, CancelSignal cancel, int attempts) {
+    DockerImages images = new DockerImages(docker, line -> output.append(line).append('\n'));
+    PushRetry retry = new PushRetry(attempts, Duration.ofMillis(100));
+    HistoryRecorder recorder =
+        HistoryRecorder.open(env, new RegistryHistoryProbe(env, images, retry, cancel));
+    recorders.add(recorder);
     return new BuildPipeline(
-        new DockerImages(docker, line -> output.append(line).append('\n')),
+        images,
         RootfsPolicy.defaults(),
-        TagResolver.fixedOnly(),
-        BuildObserver.NONE,
+        new HistoryObserver(recorder, env),
         env,
-        new PushRetry(attempts, Duration.ofMillis(100)),
+        retry,
         cancel,
         Clock.systemUTC());
   }

@@ -1,0 +1,63 @@
+import groovy.transform.Field
+
+/*
+ * The whole flow for one image form: verify the agent and the form, render and archive the
+ * Dockerfile, build (and push), then make sure the build is in the image history.
+ */
+
+@Field static final Map ARGS = [
+    config: [String],
+    push: [Boolean, true],
+    credentialsId: [String, ''],
+    timeoutMinutes: [Integer, 60],
+    requestId: [String, ''],
+    dockerfile: [String, 'imageci/Dockerfile'],
+    resultFile: [String, 'imageci/result.json'],
+    noCache: [Boolean, false],
+    pull: [Boolean, false],
+    force: [Boolean, false],
+    describe: [Boolean, true],
+    cli: [String, ''],
+]
+
+/** Returns the build's JSON result as a map; any failure fails the build through error(). */
+Map call(Map args = [:]) {
+    Map opts = imageciArgs('imageciRun', ARGS, args)
+    String cli = imageciVerify(config: opts.config, cli: opts.cli)
+    imageciRender(config: opts.config, dockerfile: opts.dockerfile, cli: cli)
+
+    Map result
+    try {
+        result = imageciBuild(config: opts.config, push: opts.push,
+            credentialsId: opts.credentialsId, timeoutMinutes: opts.timeoutMinutes,
+            requestId: opts.requestId, resultFile: opts.resultFile, noCache: opts.noCache,
+            pull: opts.pull, force: opts.force, cli: cli)
+    } catch (Exception failure) {
+        // A failed build's result holds its error: keep it, and deliver its history record.
+        keepResult(opts.resultFile)
+        deliverPending(cli)
+        throw failure
+    }
+    keepResult(opts.resultFile)
+
+    imageciRecord(result: result, cli: cli)
+    if (opts.describe) {
+        currentBuild.description = imageciBuild.reference(result)
+    }
+    return result
+}
+
+void keepResult(String resultFile) {
+    if (fileExists(resultFile)) {
+        archiveArtifacts(artifacts: resultFile, fingerprint: true)
+    }
+}
+
+/** Delivers history records held on disk; its own failure must not hide the build's. */
+void deliverPending(String cli) {
+    try {
+        imageciRecord(cli: cli)
+    } catch (Exception flushFailure) {
+        echo('WARNING: imageciRun: pending history records not delivered: ' + flushFailure.message)
+    }
+}
