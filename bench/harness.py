@@ -242,7 +242,8 @@ class Bench:
     def buildah_command(self, ref, context):
         base = " ".join(self.buildah)
         authfile = os.path.join(self.env["DOCKER_CONFIG"], "config.json")
-        # chroot isolation cannot make a network namespace, so buildah refuses --network none
+        # Limitation: --network host, because chroot isolation (the only one that runs in this
+        # container) cannot make a network namespace and buildah 1.28 refuses --network none
         # with it; there is no network to reach here in any case.
         return ["sh", "-c",
                 f"{base} bud --layers --isolation chroot --network host --pull-never -q "
