@@ -495,6 +495,15 @@ class Bench:
         refs = sorted(self.pushed | set(getattr(self, "local_images", [])))
         for ref in refs:
             subprocess.run(["docker", "rmi", "-f", ref], env=self.env, capture_output=True)
+        # Earlier builds of a tag that a later build took over are left untagged: remove those
+        # of this run's repositories too, by id.
+        listing = subprocess.run(["docker", "images", "--format", "{{.Repository}} {{.ID}}"],
+                                 env=self.env, capture_output=True, text=True).stdout
+        for line in listing.splitlines():
+            repository, _, image_id = line.partition(" ")
+            if repository.startswith(self.repo + "/"):
+                subprocess.run(["docker", "rmi", "-f", image_id], env=self.env,
+                               capture_output=True)
         for ref in sorted(self.pushed):
             self.delete_manifest(ref)
 
