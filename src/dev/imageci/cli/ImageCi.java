@@ -44,6 +44,15 @@ public final class ImageCi {
 
   /** Runs the command line with its output and messages going to {@code out} and {@code err}. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
+    if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+      // Answered before picocli reflects over every command (some 170 classes): --version is
+      // what scripts call to find the CLI, and it needs nothing but the jar's manifest.
+      for (String line : new Version().getVersion()) {
+        out.println(line);
+      }
+      out.flush();
+      return 0;
+    }
     CommandLine commandLine = new CommandLine(new ImageCi());
     commandLine.setOut(out);
     commandLine.setErr(err);

@@ -1,10 +1,14 @@
 package dev.imageci.render;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.io.SerializedString;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -20,7 +24,10 @@ final class DockerfileSyntax {
 
   // Characters that mean nothing to the builder's word processing (quotes, '$', '\', spaces).
   private static final Pattern PLAIN_WORD = Pattern.compile("[A-Za-z0-9_./@+=,:%-]+");
-  private static final ObjectMapper JSON = jsonMapper();
+  // The streaming generator alone: databind's ObjectMapper would load some 400 more classes at
+  // start-up to write what is only ever a list of strings.
+  private static final JsonFactory JSON =
+      new JsonFactoryBuilder().characterEscapes(new LineSafeEscapes()).build();
 
   private DockerfileSyntax() {}
 
@@ -50,11 +57,17 @@ final class DockerfileSyntax {
 
   /** A JSON array for the exec form of RUN, ENTRYPOINT, CMD and for VOLUME. */
   static String execForm(List<String> arguments) {
-    try {
-      return JSON.writeValueAsString(arguments);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a list of strings always serializes", e);
+    StringWriter out = new StringWriter();
+    try (JsonGenerator json = JSON.createGenerator(out)) {
+      json.writeStartArray();
+      for (String argument : arguments) {
+        json.writeString(argument);
+      }
+      json.writeEndArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing to a string cannot fail", e);
     }
+    return out.toString();
   }
 
   /**
@@ -109,12 +122,6 @@ final class DockerfileSyntax {
   /** Comment lines for a multi-line remark; each line is inert after '#'. */
   static List<String> comment(String text) {
     return text.lines().map(line -> line.isEmpty() ? "#" : "# " + line).toList();
-  }
-
-  private static ObjectMapper jsonMapper() {
-    ObjectMapper mapper = new ObjectMapper();
-    mapper.getFactory().setCharacterEscapes(new LineSafeEscapes());
-    return mapper;
   }
 
   /** JSON escapes plus the Unicode line and paragraph separators, which some readers break on. */

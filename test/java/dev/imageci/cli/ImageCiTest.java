@@ -196,6 +196,15 @@ class ImageCiTest {
   }
 
   @Test
+  void versionAloneIsPrintedAsPicocliPrintsIt() {
+    StringWriter picocli = new StringWriter();
+    new CommandLine(new ImageCi()).printVersionHelp(new PrintWriter(picocli, true));
+
+    assertThat(run("--version").out()).isEqualTo(picocli.toString());
+    assertThat(run("-V").out()).isEqualTo(picocli.toString());
+  }
+
+  @Test
   void theReadmeShowsTheRenderUsageAsPrinted() throws Exception {
     String readme = Files.readString(Path.of("README.md"));
     List<String> usage = run("render", "--help").out().lines().toList();
