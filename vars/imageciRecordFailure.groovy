@@ -45,21 +45,26 @@ String call(Map args = [:]) {
     if (!(opts.status in STATUSES)) {
         error('imageciRecordFailure: status must be failed or cancelled, got ' + opts.status)
     }
+    String id = null
     try {
-        String built = builtRecord(opts.resultFile)
-        if (built) {
-            imageciRecord(cli: opts.cli)
-            return built
-        }
-        String cli = locate(opts.cli)
-        return cli ? record(opts, cli) : null
+        id = recordOrDeliver(opts)
     } catch (InterruptedException interrupted) {
         throw interrupted
     } catch (Exception failure) {
         echo('WARNING: imageciRecordFailure: this failed run may be missing from the image ' +
             'history: ' + failure.message)
-        return null
     }
+    return id
+}
+
+String recordOrDeliver(Map opts) {
+    String built = builtRecord(opts.resultFile)
+    if (built) {
+        imageciRecord(cli: opts.cli)
+        return built
+    }
+    String cli = locate(opts.cli)
+    return cli ? record(opts, cli) : null
 }
 
 /** The history id in the build's result file, when imageci build wrote one. */
@@ -73,16 +78,17 @@ String builtRecord(String resultFile) {
 
 /** The CLI's path, or null (said in the console) when this agent has none to record with. */
 String locate(String cli) {
+    String found = null
     try {
-        return imageciCli(cli: cli)
+        found = imageciCli(cli: cli)
     } catch (InterruptedException interrupted) {
         throw interrupted
     } catch (Exception unavailable) {
         echo('WARNING: imageciRecordFailure: the imageci CLI is unavailable on this agent, so ' +
             'this failed run is not in the image history, only in this console log: ' +
             unavailable.message)
-        return null
     }
+    return found
 }
 
 String record(Map opts, String cli) {
