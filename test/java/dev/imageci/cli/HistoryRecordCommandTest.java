@@ -138,6 +138,31 @@ class HistoryRecordCommandTest {
   }
 
   @Test
+  void keepsTheRecordInTheSpoolWhenTheDatabaseIsAway() throws Exception {
+    env.put("IMAGECI_DB_URL", "jdbc:postgresql://127.0.0.1:1/none");
+
+    int status = run("--image", "r/web", "--error", "no Docker");
+
+    assertThat(status).isZero();
+    String id = out.toString().strip();
+    try (var spooled = Files.list(home.resolve("spool"))) {
+      assertThat(spooled.map(path -> path.getFileName().toString()))
+          .singleElement()
+          .asString()
+          .contains(id);
+    }
+  }
+
+  @Test
+  void theReadmeDocumentsEveryOption() throws Exception {
+    String readme = Files.readString(Path.of("README.md"));
+
+    assertThat(readme)
+        .contains("`imageci history record --error TEXT [--status failed|cancelled] [--image TEXT]")
+        .contains("[--request-id ID] [--user NAME] [--json]`");
+  }
+
+  @Test
   void helpNamesEveryOption() {
     assertThat(run("--help")).isZero();
 
