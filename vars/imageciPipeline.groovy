@@ -108,7 +108,7 @@ void noting(Map state, Closure steps) {
     try {
         steps()
     } catch (Exception failure) {
-        state.failure = state.failure ?: (failure.message ?: failure.getClass().simpleName)
+        state.failure = state.failure ?: (failure.message ?: failure.toString())
         throw failure
     }
 }

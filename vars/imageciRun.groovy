@@ -41,7 +41,7 @@ Map call(Map args = [:]) {
         if (building) {
             keepResult(opts.resultFile)
         }
-        imageciRecordFailure(error: failure.message ?: failure.getClass().simpleName,
+        imageciRecordFailure(error: failure.message ?: failure.toString(),
             status: failure instanceof InterruptedException ? 'cancelled' : 'failed',
             config: opts.config, requestId: opts.requestId,
             resultFile: building ? opts.resultFile : '', cli: cli)

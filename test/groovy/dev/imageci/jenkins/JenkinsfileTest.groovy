@@ -167,7 +167,7 @@ class JenkinsfileTest extends PipelineTestSupport {
         assertThat(currentBuild().result).isEqualTo('ABORTED')
         assertThat(fake.scriptsContaining(' history record ').first().env)
             .containsEntry('IMAGECI_STATUS', 'cancelled')
-        assertThat(fake.files['.imageci/failure/error']).isEqualTo('InterruptedException')
+        assertThat(fake.files['.imageci/failure/error']).isEqualTo('java.lang.InterruptedException')
     }
 
     @Test
