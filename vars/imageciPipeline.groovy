@@ -36,23 +36,30 @@ void call(Map args = [:]) {
             stage('Verify') {
                 steps {
                     script {
-                        state.cli = imageciVerify(config: opts.config, cli: opts.cli)
+                        noting(state) {
+                            state.cli = imageciVerify(config: opts.config, cli: opts.cli)
+                        }
                     }
                 }
             }
             stage('Generate Dockerfile') {
                 steps {
                     script {
-                        imageciRender(config: opts.config, cli: state.cli)
+                        noting(state) {
+                            imageciRender(config: opts.config, cli: state.cli)
+                        }
                     }
                 }
             }
             stage('Build image') {
                 steps {
                     script {
-                        state.result = imageciBuild(config: opts.config, push: opts.push,
-                            credentialsId: opts.credentialsId, timeoutMinutes: minutes,
-                            cli: state.cli)
+                        noting(state) {
+                            state.building = true
+                            state.result = imageciBuild(config: opts.config, push: opts.push,
+                                credentialsId: opts.credentialsId, timeoutMinutes: minutes,
+                                cli: state.cli)
+                        }
                         currentBuild.description = imageciBuild.reference(state.result)
                     }
                 }
@@ -80,11 +87,28 @@ void call(Map args = [:]) {
             }
             unsuccessful {
                 script {
-                    if (state.cli && state.result == null) {
-                        imageciRecord(cli: state.cli)
+                    // Every attempt ends up in the history, whichever stage it failed in.
+                    if (state.result == null) {
+                        imageciRecordFailure(
+                            error: state.failure ?: 'the run ended ' + currentBuild.result +
+                                ' before imageci build recorded it',
+                            status: currentBuild.result == 'ABORTED' ? 'cancelled' : 'failed',
+                            config: opts.config,
+                            resultFile: state.building ? 'imageci/result.json' : '',
+                            cli: state.cli ?: opts.cli)
                     }
                 }
             }
         }
+    }
+}
+
+/** Runs a stage's steps, keeping the first failure's message for the history record. */
+void noting(Map state, Closure steps) {
+    try {
+        steps()
+    } catch (Exception failure) {
+        state.failure = state.failure ?: (failure.message ?: failure.toString())
+        throw failure
     }
 }

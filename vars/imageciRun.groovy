@@ -23,19 +23,28 @@ import groovy.transform.Field
 /** Returns the build's JSON result as a map; any failure fails the build through error(). */
 Map call(Map args = [:]) {
     Map opts = imageciArgs('imageciRun', ARGS, args)
-    String cli = imageciVerify(config: opts.config, cli: opts.cli)
-    imageciRender(config: opts.config, dockerfile: opts.dockerfile, cli: cli)
-
+    String cli = opts.cli
+    boolean building = false
     Map result
     try {
+        imageciArgs.requestId('imageciRun', opts.requestId)
+        cli = imageciVerify(config: opts.config, cli: opts.cli)
+        imageciRender(config: opts.config, dockerfile: opts.dockerfile, cli: cli)
+        building = true
         result = imageciBuild(config: opts.config, push: opts.push,
             credentialsId: opts.credentialsId, timeoutMinutes: opts.timeoutMinutes,
             requestId: opts.requestId, resultFile: opts.resultFile, noCache: opts.noCache,
             pull: opts.pull, force: opts.force, cli: cli)
     } catch (Exception failure) {
-        // A failed build's result holds its error: keep it, and deliver its history record.
-        keepResult(opts.resultFile)
-        deliverPending(cli)
+        // A failed build's result holds its error: keep it. Every attempt goes to the history:
+        // the build's record is delivered, one that failed before the build is recorded now.
+        if (building) {
+            keepResult(opts.resultFile)
+        }
+        imageciRecordFailure(error: failure.message ?: failure.toString(),
+            status: failure instanceof InterruptedException ? 'cancelled' : 'failed',
+            config: opts.config, requestId: opts.requestId,
+            resultFile: building ? opts.resultFile : '', cli: cli)
         throw failure
     }
     keepResult(opts.resultFile)
@@ -50,14 +59,5 @@ Map call(Map args = [:]) {
 void keepResult(String resultFile) {
     if (fileExists(resultFile)) {
         archiveArtifacts(artifacts: resultFile, fingerprint: true)
-    }
-}
-
-/** Delivers history records held on disk; its own failure must not hide the build's. */
-void deliverPending(String cli) {
-    try {
-        imageciRecord(cli: cli)
-    } catch (Exception flushFailure) {
-        echo('WARNING: imageciRun: pending history records not delivered: ' + flushFailure.message)
     }
 }

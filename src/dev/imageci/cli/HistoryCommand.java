@@ -39,7 +39,8 @@ import picocli.CommandLine.TypeConversionException;
     subcommands = {
       HistoryCommand.Show.class,
       HistoryCommand.Diff.class,
-      HistoryCommand.Flush.class
+      HistoryCommand.Flush.class,
+      HistoryRecordCommand.class
     })
 final class HistoryCommand implements Callable<Integer> {
 
@@ -71,7 +72,7 @@ final class HistoryCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the builds as a JSON array, every field.")
   private boolean json;
 
-  private final Map<String, String> env;
+  final Map<String, String> env;
 
   HistoryCommand() {
     this(System.getenv());

@@ -53,7 +53,7 @@ public final class ImageCi {
       out.flush();
       return 0;
     }
-    CommandLine commandLine = new CommandLine(new ImageCi());
+    CommandLine commandLine = textSafe(new CommandLine(new ImageCi()));
     commandLine.setOut(out);
     commandLine.setErr(err);
     commandLine.setExecutionExceptionHandler(new FailureHandler());
@@ -62,5 +62,23 @@ public final class ImageCi {
     out.flush();
     err.flush();
     return status;
+  }
+
+  /**
+   * Keeps argument values text: no '@FILE' expansion (a hostile value would read a file into the
+   * history), and {@code history record} takes texts that look like options ({@code
+   * --error=--json}) as values.
+   */
+  static CommandLine textSafe(CommandLine commandLine) {
+    commandLine.setExpandAtFiles(false);
+    allowOptionLikeTexts(commandLine);
+    return commandLine;
+  }
+
+  private static void allowOptionLikeTexts(CommandLine commandLine) {
+    if (commandLine.getCommand() instanceof HistoryRecordCommand) {
+      commandLine.setAllowOptionsAsOptionParameters(true);
+    }
+    commandLine.getSubcommands().values().forEach(ImageCi::allowOptionLikeTexts);
   }
 }

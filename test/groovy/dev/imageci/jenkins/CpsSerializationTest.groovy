@@ -57,7 +57,7 @@ class CpsSerializationTest {
         assertThatThrownBy { runner.run('imageciRun', [config: 'web.yaml']) }
             .isInstanceOf(AbortException)
             .hasMessage('imageciBuild: the build of web.yaml timed out (see the log above)')
-        assertThat(runner.agent.scriptsContaining('history flush')).hasSize(1)
+        assertThat(runner.agent.scriptsContaining(' history record ')).hasSize(1)
     }
 
     @Test

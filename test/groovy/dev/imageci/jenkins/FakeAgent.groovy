@@ -2,11 +2,17 @@ package dev.imageci.jenkins
 
 /**
  * An agent whose workspace is a map and whose shell is a closure the test gives. By default the
- * CLI is found at CLI and every other script exits 0.
+ * CLI is found at CLI (unless cliMissing), every other script exits 0, and a successful
+ * imageci history record prints RECORDED_ID.
  */
 class FakeAgent implements Agent {
 
     static final String CLI = '/opt/imageci/bin/imageci'
+
+    static final String RECORDED_ID = '0000000000e1'
+
+    /** When set, the CLI is not found on this agent. */
+    boolean cliMissing = false
 
     final Map<String, String> files = [:]
     final List<String> archived = []
@@ -19,10 +25,17 @@ class FakeAgent implements Agent {
     int sh(String script, Map<String, String> environment) {
         scripts.add([script: script, env: new LinkedHashMap(environment)])
         if (script.startsWith('bash .imageci/locate-cli.sh')) {
+            if (cliMissing) {
+                return 1
+            }
             files['.imageci/cli-path'] = (environment.IMAGECI_CLI ?: CLI) + '\n'
             return 0
         }
-        return shell.call(script, environment)
+        int status = shell.call(script, environment)
+        if (status == 0 && script.contains(' history record ')) {
+            files['.imageci/failure/id'] = RECORDED_ID + '\n'
+        }
+        return status
     }
 
     @Override

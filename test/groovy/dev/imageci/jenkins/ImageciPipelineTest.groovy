@@ -61,13 +61,29 @@ class ImageciPipelineTest extends PipelineTestSupport {
     }
 
     @Test
-    void failsTheBuildAndDeliversTheHistoryWhenABuildFails() {
+    void failsTheBuildAndRecordsItWhenTheBuildLeftNoRecord() {
         fake.shell = { String script, Map env -> script.contains(' build ') ? 1 : 0 }
 
         assertThatThrownBy { callStep('imageciPipeline', [:]) }
             .hasMessage('imageciBuild: the build of image.yaml failed (see the log above)')
         assertThat(declarative.stageResults['Push image']).isEqualTo('skipped after a failure')
-        assertThat(fake.scriptsContaining('history flush')).hasSize(1)
+        assertThat(fake.scriptsContaining(' history record ').first().env)
+            .containsEntry('IMAGECI_CONFIG', 'image.yaml')
+            .containsEntry('IMAGECI_STATUS', 'failed')
+        assertThat(fake.files['.imageci/failure/error'])
+            .isEqualTo('imageciBuild: the build of image.yaml failed (see the log above)')
         assertThat(currentBuild().result).isEqualTo('FAILURE')
+    }
+
+    @Test
+    void recordsARunThatFailedAtVerify() {
+        fake.shell = { String script, Map env -> script.contains('--version') ? 4 : 0 }
+
+        assertThatThrownBy { callStep('imageciPipeline', [:]) }
+            .hasMessageStartingWith('imageciVerify: the Docker daemon does not answer')
+        assertThat(calls('imageciRecordFailure')).hasSize(1)
+        assertThat(fake.files['.imageci/failure/error'])
+            .startsWith('imageciVerify: the Docker daemon does not answer')
+        assertThat(fake.scriptsContaining(' build ')).isEmpty()
     }
 }

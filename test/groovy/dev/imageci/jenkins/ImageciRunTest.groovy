@@ -46,7 +46,7 @@ class ImageciRunTest extends PipelineTestSupport {
         fake.shell = { String script, Map env ->
             if (script.contains(' build ')) {
                 fake.files[env.IMAGECI_RESULT_FILE] = '{"image":"r/web","status":"failed",' +
-                    '"error":"push refused: unauthorized"}'
+                    '"error":"push refused: unauthorized","historyId":"6"}'
                 return 1
             }
             return 0
@@ -57,6 +57,7 @@ class ImageciRunTest extends PipelineTestSupport {
             .hasMessage('imageciBuild: the build of web.yaml failed: push refused: unauthorized')
         assertThat(fake.archived).containsExactly('imageci/Dockerfile', 'imageci/result.json')
         assertThat(fake.scriptsContaining('history flush')).hasSize(1)
+        assertThat(fake.scriptsContaining(' history record ')).isEmpty()
         assertThat(currentBuild().description).isNull()
     }
 
@@ -67,6 +68,20 @@ class ImageciRunTest extends PipelineTestSupport {
         assertThatThrownBy { callStep('imageciRun', [config: 'web.yaml']) }
             .hasMessageStartingWith('imageciVerify: the Docker daemon does not answer')
         assertThat(stepNames('imageciRender', 'imageciBuild')).isEmpty()
+    }
+
+    @Test
+    void recordsARunThatFailedBeforeTheBuildWithItsRequestId() {
+        fake.shell = { String script, Map env -> script.contains(' render ') ? 2 : 0 }
+        fake.files['.imageci/verify-problems'] = 'web.yaml: tag: must be a tag (got "a;b")'
+
+        assertThatThrownBy { callStep('imageciRun', [config: 'web.yaml', requestId: 'r-2']) }
+            .hasMessageStartingWith('imageciVerify: web.yaml is not a valid image form:')
+        assertThat(calls('imageciRecordFailure')).hasSize(1)
+        assertThat(fake.scriptsContaining(' history record ').first().env)
+            .containsEntry('IMAGECI_CONFIG', 'web.yaml')
+        assertThat(fake.files['.imageci/failure/request-id']).isEqualTo('r-2')
+        assertThat(stepNames('imageciBuild')).isEmpty()
     }
 
     @Test

@@ -83,7 +83,7 @@ class JenkinsfileTest extends PipelineTestSupport {
     }
 
     @Test
-    void stopsAtVerifyOnABadTimeoutAndRunsNothing() {
+    void stopsAtVerifyOnABadTimeoutAndOnlyRecordsTheFailure() {
         declarative.buildParameters = [IMAGE: 'r/web', BASE_IMAGE: 'busybox',
             TIMEOUT_MINUTES: '5; touch /tmp/x']
 
@@ -95,7 +95,14 @@ class JenkinsfileTest extends PipelineTestSupport {
             'Generate Dockerfile': 'skipped after a failure',
             'Build image': 'skipped after a failure', 'Push image': 'skipped after a failure',
             'Record history': 'skipped after a failure'])
-        assertThat(fake.scripts).isEmpty()
+        assertThat(fake.scripts*.script.collect { it.readLines().last() }).containsExactly(
+            'bash .imageci/locate-cli.sh > .imageci/cli-path', '"$@" > "$texts/id"')
+        assertThat(fake.scripts*.script.join('\n')).doesNotContain('touch')
+        assertThat(fake.scriptsContaining(' history record ').first().env)
+            .containsEntry('IMAGECI_CONFIG', '').containsEntry('IMAGECI_STATUS', 'failed')
+        assertThat(fake.files['.imageci/failure/error'])
+            .startsWith('Jenkinsfile: the argument TIMEOUT_MINUTES must be Integer')
+        assertThat(fake.files['.imageci/failure/image']).isEqualTo('r/web')
         assertThat(currentBuild().result).isEqualTo('FAILURE')
     }
 
@@ -103,7 +110,8 @@ class JenkinsfileTest extends PipelineTestSupport {
     void recordsAFailedBuildInTheHistoryAndKeepsItsResult() {
         fake.shell = { String script, Map env ->
             if (script.contains(' build ')) {
-                fake.files[env.IMAGECI_RESULT_FILE] = '{"status":"failed","error":"RUN failed"}'
+                fake.files[env.IMAGECI_RESULT_FILE] = '{"status":"failed","error":"RUN failed",' +
+                    '"historyId":"9"}'
                 return 1
             }
             return 0
@@ -116,7 +124,82 @@ class JenkinsfileTest extends PipelineTestSupport {
         assertThat(fake.scriptsContaining('history flush')).hasSize(1)
         assertThat(fake.scriptsContaining('history flush').first().env)
             .containsEntry('IMAGECI_IMAGE', '')
+        assertThat(fake.scriptsContaining(' history record ')).isEmpty()
         assertThat(fake.archived).contains('imageci/form.*', 'imageci/result.json')
+    }
+
+    @Test
+    void recordsARunRefusedAtVerifyWithItsRequestId() {
+        fake.shell = { String script, Map env -> script.contains(' render ') ? 2 : 0 }
+        fake.files['.imageci/verify-problems'] = 'imageci/form.json: tag: bad (got "a;b")'
+        declarative.buildParameters = [IMAGE: 'r/web', TAG: 'a;b', BASE_IMAGE: 'busybox',
+            REQUEST_ID: 'ui-78']
+
+        assertThatThrownBy { runScript('Jenkinsfile') }
+            .hasMessageStartingWith('imageciVerify: imageci/form.json is not a valid image form')
+
+        assertThat(calls('imageciRecordFailure')).hasSize(1)
+        assertThat(stepNames('imageciVerify', 'imageciRecordFailure'))
+            .containsExactly('imageciVerify', 'imageciRecordFailure')
+        assertThat(fake.scriptsContaining(' history record ').first().env)
+            .containsEntry('IMAGECI_CONFIG', 'imageci/form.json')
+        assertThat(fake.files['.imageci/failure/request-id']).isEqualTo('ui-78')
+        assertThat(fake.files['.imageci/failure/error']).isEqualTo('imageciVerify: ' +
+            'imageci/form.json is not a valid image form:\nimageci/form.json: tag: bad (got "a;b")')
+        assertThat(echoed).contains('imageciRecordFailure: this failed run is recorded as ' +
+            'history ' + FakeAgent.RECORDED_ID + ' (imageci history show ' +
+            FakeAgent.RECORDED_ID + ')')
+        assertThat(fake.scriptsContaining(' build ')).isEmpty()
+    }
+
+    @Test
+    void recordsAnAbortedRunAsCancelled() {
+        fake.shell = { String script, Map env ->
+            if (script.contains('--version')) {
+                throw new InterruptedException()
+            }
+            return 0
+        }
+        declarative.buildParameters = [IMAGE: 'r/web', BASE_IMAGE: 'busybox']
+
+        assertThatThrownBy { runScript('Jenkinsfile') }.isInstanceOf(InterruptedException)
+
+        assertThat(currentBuild().result).isEqualTo('ABORTED')
+        assertThat(fake.scriptsContaining(' history record ').first().env)
+            .containsEntry('IMAGECI_STATUS', 'cancelled')
+        assertThat(fake.files['.imageci/failure/error']).isEqualTo('java.lang.InterruptedException')
+    }
+
+    @Test
+    void aFailureToRecordDoesNotMaskTheRunsError() {
+        fake.shell = { String script, Map env ->
+            script.contains(' render ') ? 2 : script.contains(' history record ') ? 1 : 0
+        }
+        fake.files['.imageci/verify-problems'] = 'imageci/form.json: from: missing'
+        declarative.buildParameters = [IMAGE: 'r/web']
+
+        assertThatThrownBy { runScript('Jenkinsfile') }
+            .isInstanceOf(AbortException)
+            .hasMessageStartingWith('imageciVerify: imageci/form.json is not a valid image form')
+
+        assertThat(currentBuild().result).isEqualTo('FAILURE')
+        assertThat(echoed).contains('WARNING: imageciRecordFailure: imageci history record ' +
+            'failed with exit status 1 (see the log above); this failed run is not in the image ' +
+            'history')
+    }
+
+    @Test
+    void saysSoWhenTheCliIsMissingAndKeepsTheRunsError() {
+        fake.cliMissing = true
+        declarative.buildParameters = [IMAGE: 'r/web', BASE_IMAGE: 'busybox']
+
+        assertThatThrownBy { runScript('Jenkinsfile') }
+            .hasMessageStartingWith('imageciCli: no usable imageci command line on this agent')
+
+        assertThat(echoed.find { it.startsWith('WARNING: imageciRecordFailure: the imageci CLI ' +
+            'is unavailable on this agent, so this failed run is not in the image history') })
+            .isNotNull()
+        assertThat(fake.scriptsContaining(' history record ')).isEmpty()
     }
 
     @Test

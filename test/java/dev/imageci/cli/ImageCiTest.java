@@ -97,6 +97,17 @@ class ImageCiTest {
   }
 
   @Test
+  void anAtArgumentIsTextNotAFileToRead() throws Exception {
+    Path list = Files.writeString(temp.resolve("args"), golden("nginx.yaml").toString());
+
+    Run run = run("render", "@" + list);
+
+    assertThat(run.status()).isEqualTo(2);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).isEqualTo("@" + list + ": (config): does not exist\n");
+  }
+
+  @Test
   void randomBytesAsAConfigNeverGiveAStackTraceOrADockerfile() throws Exception {
     Random random = new Random(20261203L);
     byte[] yamlish =
