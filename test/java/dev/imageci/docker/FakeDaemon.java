@@ -20,6 +20,8 @@ final class FakeDaemon implements AutoCloseable {
   private final ServerSocket server;
   private final List<String> buildLines;
   private final boolean dieAfterLines;
+  // Kept-alive connections outlive the server socket; once dead they answer nothing either.
+  private volatile boolean dead;
 
   FakeDaemon(List<String> buildLines, boolean dieAfterLines) throws IOException {
     this.buildLines = buildLines;
@@ -53,7 +55,7 @@ final class FakeDaemon implements AutoCloseable {
       OutputStream out = client.getOutputStream();
       while (true) {
         String head = readHead(in);
-        if (head.isEmpty()) {
+        if (head.isEmpty() || dead) {
           return;
         }
         if (head.contains("/_ping")) {
@@ -82,6 +84,7 @@ final class FakeDaemon implements AutoCloseable {
       write(out, "\r\n");
     }
     if (dieAfterLines) {
+      dead = true;
       server.close(); // later pings are refused: the daemon is gone
       return;
     }
