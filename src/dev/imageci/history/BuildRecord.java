@@ -29,19 +29,10 @@ import java.util.Optional;
  * @param error why the attempt failed or was cancelled, or null
  * @param endedAt null while running
  * @param deadline after this a running record may be settled from any host
- * @param triggeredBy who started it: --user, else id, image, tags, autoTag, digest, priorDigest,
- *     imageId, size, config, dockerfile, configHash, rootfsSha256, rootfsSize, status, error,
- *     startedAt, endedAt, deadline, triggeredBy, jobName, buildNumber, buildUrl, requestId, logUrl,
- *     remarks, host, ownerPid, ownerStartedAt_USER_ID, else the OS user
+ * @param triggeredBy who started it: --user, else Jenkins' BUILD_USER_ID, else the OS user
  * @param jobName Jenkins' JOB_NAME, or null
- * @param buildNumber Jenkins' id, image, tags, autoTag, digest, priorDigest, imageId, size, config,
- *     dockerfile, configHash, rootfsSha256, rootfsSize, status, error, startedAt, endedAt,
- *     deadline, triggeredBy, jobName, buildNumber, buildUrl, requestId, logUrl, remarks, host,
- *     ownerPid, ownerStartedAt_NUMBER, or null
- * @param buildUrl Jenkins' id, image, tags, autoTag, digest, priorDigest, imageId, size, config,
- *     dockerfile, configHash, rootfsSha256, rootfsSize, status, error, startedAt, endedAt,
- *     deadline, triggeredBy, jobName, buildNumber, buildUrl, requestId, logUrl, remarks, host,
- *     ownerPid, ownerStartedAt_URL, or null
+ * @param buildNumber Jenkins' BUILD_NUMBER, or null
+ * @param buildUrl Jenkins' BUILD_URL, or null
  * @param requestId the caller's --request-id, or null
  * @param logUrl where the build log is read, or null
  * @param remarks the config's remarks, or null
