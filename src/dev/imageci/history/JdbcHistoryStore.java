@@ -18,14 +18,20 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 
 /**
  * The history in a SQL database: an embedded SQLite file, or a shared PostgreSQL. The same SQL
- * serves both. Each operation opens its own connection and is one statement, so a database that
- * goes away between two operations is noticed by the next one, and no lock is held for long.
+ * serves both, and every operation is one statement, so no lock is held for long.
+ *
+ * <p>SQLite opens its own connection per operation (opening a file is cheap). PostgreSQL keeps one
+ * connection between operations, because opening one (TCP and SCRAM authentication) costs more than
+ * the queries themselves; a kept connection that broke or sat idle too long is replaced, so a
+ * database that goes away between two operations is still noticed by the next one.
  */
 public final class JdbcHistoryStore implements HistoryStore {
 
@@ -36,6 +42,16 @@ public final class JdbcHistoryStore implements HistoryStore {
 
   /** How long a SQLite writer waits for another process's write to finish. */
   static final int SQLITE_BUSY_TIMEOUT_MS = 30_000;
+
+  /**
+   * How long a kept connection may sit idle before it is replaced rather than reused: a firewall
+   * may drop an idle connection without a word, and a query on it would then wait for the socket
+   * timeout.
+   */
+  static final long KEPT_IDLE_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+  /** How long the check of a kept connection that just failed may take. */
+  private static final int VALIDITY_CHECK_SECONDS = 2;
 
   private static final Object MIGRATION_LOCK = new Object();
 
@@ -94,14 +110,23 @@ public final class JdbcHistoryStore implements HistoryStore {
   private final Properties properties;
   private final String description;
   private final Path migrationLockFile;
+  private final boolean keepConnection;
+  private final ReentrantLock keptLock = new ReentrantLock();
+  private Connection kept; // guarded by keptLock
+  private long keptUsedAt; // System.nanoTime(), guarded by keptLock
   private volatile boolean migrated;
 
   private JdbcHistoryStore(
-      String url, Properties properties, String description, Path migrationLockFile) {
+      String url,
+      Properties properties,
+      String description,
+      Path migrationLockFile,
+      boolean keepConnection) {
     this.url = url;
     this.properties = properties;
     this.description = description;
     this.migrationLockFile = migrationLockFile;
+    this.keepConnection = keepConnection;
   }
 
   /**
@@ -118,7 +143,8 @@ public final class JdbcHistoryStore implements HistoryStore {
         "jdbc:sqlite:" + absolute,
         properties,
         "SQLite " + absolute,
-        absolute.resolveSibling(absolute.getFileName() + ".migrate.lock"));
+        absolute.resolveSibling(absolute.getFileName() + ".migrate.lock"),
+        false);
   }
 
   /** A shared PostgreSQL history; {@code user} and {@code password} may be null. */
@@ -141,7 +167,7 @@ public final class JdbcHistoryStore implements HistoryStore {
     properties.setProperty("connectTimeout", "5");
     properties.setProperty("loginTimeout", "10");
     properties.setProperty("socketTimeout", "60");
-    return new JdbcHistoryStore(url, properties, "PostgreSQL " + withoutQuery(url), null);
+    return new JdbcHistoryStore(url, properties, "PostgreSQL " + withoutQuery(url), null, true);
   }
 
   private static String withoutQuery(String url) {
@@ -156,10 +182,14 @@ public final class JdbcHistoryStore implements HistoryStore {
 
   @Override
   public void save(BuildRecord record) throws HistoryException {
-    try (Connection connection = connect();
-        PreparedStatement statement = connection.prepareStatement(UPSERT)) {
-      bind(statement, record);
-      statement.executeUpdate();
+    try {
+      withConnection(
+          connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(UPSERT)) {
+              bind(statement, record);
+              return statement.executeUpdate();
+            }
+          });
     } catch (SQLException e) {
       throw failure("save build " + record.id(), e);
     }
@@ -217,15 +247,21 @@ public final class JdbcHistoryStore implements HistoryStore {
 
   @Override
   public long nextTagNumber(String image) throws HistoryException {
-    try (Connection connection = connect();
-        PreparedStatement statement = connection.prepareStatement(NEXT_TAG)) {
-      statement.setString(1, image);
-      try (ResultSet result = statement.executeQuery()) {
-        if (!result.next()) {
-          throw new HistoryException("the tag sequence of " + image + " returned no number");
-        }
-        return result.getLong(1);
+    try {
+      Long number =
+          withConnection(
+              connection -> {
+                try (PreparedStatement statement = connection.prepareStatement(NEXT_TAG)) {
+                  statement.setString(1, image);
+                  try (ResultSet result = statement.executeQuery()) {
+                    return result.next() ? result.getLong(1) : null;
+                  }
+                }
+              });
+      if (number == null) {
+        throw new HistoryException("the tag sequence of " + image + " returned no number");
       }
+      return number;
     } catch (SQLException e) {
       throw failure("take the next automatic tag of " + image, e);
     }
@@ -233,23 +269,32 @@ public final class JdbcHistoryStore implements HistoryStore {
 
   @Override
   public void close() {
-    // Connections are per operation; nothing stays open.
+    keptLock.lock();
+    try {
+      discardKept();
+    } finally {
+      keptLock.unlock();
+    }
   }
 
   private List<BuildRecord> select(String sql, String what, Object... arguments)
       throws HistoryException {
-    try (Connection connection = connect();
-        PreparedStatement statement = connection.prepareStatement(sql)) {
-      for (int i = 0; i < arguments.length; i++) {
-        statement.setObject(i + 1, arguments[i]);
-      }
-      List<BuildRecord> records = new ArrayList<>();
-      try (ResultSet result = statement.executeQuery()) {
-        while (result.next()) {
-          records.add(read(result));
-        }
-      }
-      return records;
+    try {
+      return withConnection(
+          connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+              for (int i = 0; i < arguments.length; i++) {
+                statement.setObject(i + 1, arguments[i]);
+              }
+              List<BuildRecord> records = new ArrayList<>();
+              try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                  records.add(read(result));
+                }
+              }
+              return records;
+            }
+          });
     } catch (SQLException e) {
       throw failure(what, e);
     }
@@ -258,6 +303,75 @@ public final class JdbcHistoryStore implements HistoryStore {
   private HistoryException failure(String what, SQLException e) {
     return new HistoryException(
         "cannot " + what + " in the history (" + description + "): " + e.getMessage(), e);
+  }
+
+  /** One statement's work on a connection. */
+  private interface Operation<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  /**
+   * Runs {@code operation} on the kept connection (PostgreSQL) or on a connection of its own
+   * (SQLite, or while another thread of this process holds the kept one, such as a shutdown hook
+   * recording a cancelled build). A kept connection that fails and turns out broken is replaced and
+   * the operation tried once more on a new one; every statement here is safe to repeat (an upsert
+   * or a read; a repeated tag number leaves a gap, never a duplicate).
+   */
+  private <T> T withConnection(Operation<T> operation) throws SQLException, HistoryException {
+    if (!keepConnection || !keptLock.tryLock()) {
+      try (Connection connection = connect()) {
+        return operation.run(connection);
+      }
+    }
+    try {
+      if (kept != null && System.nanoTime() - keptUsedAt > KEPT_IDLE_NANOS) {
+        discardKept();
+      }
+      boolean reused = kept != null;
+      if (kept == null) {
+        kept = connect();
+      }
+      try {
+        T result = operation.run(kept);
+        keptUsedAt = System.nanoTime();
+        return result;
+      } catch (SQLException e) {
+        if (isUsable(kept)) {
+          keptUsedAt = System.nanoTime();
+          throw e; // the statement failed, not the connection
+        }
+        discardKept();
+        if (!reused) {
+          throw e;
+        }
+        kept = connect();
+        T result = operation.run(kept);
+        keptUsedAt = System.nanoTime();
+        return result;
+      }
+    } finally {
+      keptLock.unlock();
+    }
+  }
+
+  private static boolean isUsable(Connection connection) {
+    try {
+      return !connection.isClosed() && connection.isValid(VALIDITY_CHECK_SECONDS);
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  private void discardKept() {
+    if (kept == null) {
+      return;
+    }
+    try {
+      kept.close();
+    } catch (SQLException e) {
+      // already broken; nothing is lost by dropping it
+    }
+    kept = null;
   }
 
   private Connection connect() throws SQLException, HistoryException {

@@ -29,8 +29,8 @@ import org.postgresql.copy.CopyIn;
  * own queries ({@link HistoryStore#list} and {@link HistoryStore#find}): the latest 50 records of
  * one image, and one record by id. The rows are loaded in bulk with plain SQL (a batch in one
  * transaction for SQLite, COPY for PostgreSQL) into the schema the store creates. The same queries
- * are also timed as bare SQL on one open connection, which separates the cost of the query from the
- * cost of the store's connection per operation. Writes a JSON summary for bench/harness.py.
+ * are also timed as bare SQL on one open connection, which separates the cost of the query from
+ * what the store adds around it. Writes a JSON summary for bench/harness.py.
  *
  * <p>Options: {@code --records N --queries N --sqlite FILE --out FILE}; PostgreSQL from {@code
  * IMAGECI_TEST_DB_URL}, {@code _USER} and {@code _PASSWORD}, in a schema of its own that is dropped

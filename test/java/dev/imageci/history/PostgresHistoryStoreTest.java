@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -99,6 +100,47 @@ class PostgresHistoryStoreTest extends HistoryStoreContract {
         .isInstanceOf(HistoryException.class)
         .hasMessageContaining("PostgreSQL jdbc:postgresql://127.0.0.1:1/imageci")
         .hasMessageNotContaining("s3cret");
+  }
+
+  @Test
+  void oneStoreKeepsItsConnectionAcrossOperations() throws Exception {
+    String image = Records.uniqueImage();
+    String id = uniqueId();
+    try (HistoryStore store = store()) {
+      store.save(Records.running(image, id, Instant.now()).build());
+      int afterFirst = proxy.accepted();
+      for (int i = 0; i < 5; i++) {
+        assertThat(store.find(id)).isPresent();
+        assertThat(store.list(new HistoryQuery(image, null, 1))).as("round " + i).hasSize(1);
+      }
+
+      assertThat(proxy.accepted()).isEqualTo(afterFirst);
+    }
+  }
+
+  @Test
+  void aKeptConnectionLostInAnOutageIsReplacedWhenTheDatabaseIsBack() throws Exception {
+    String image = Records.uniqueImage();
+    String id = uniqueId();
+    try (HistoryStore store = store()) {
+      store.save(Records.running(image, id, Instant.now()).build());
+
+      takeDatabaseDown();
+      assertThatThrownBy(() -> store.find(id)).isInstanceOf(HistoryException.class);
+      bringDatabaseBack();
+
+      assertThat(store.find(id).map(BuildRecord::image)).contains(image);
+      store.save(
+          Records.running(image, id, Instant.now())
+              .status(BuildStatus.FAILED)
+              .error("RUN step 1 exited with status 1")
+              .build());
+      assertThat(store.find(id).map(BuildRecord::status)).contains(BuildStatus.FAILED);
+    }
+  }
+
+  private static String uniqueId() {
+    return UUID.randomUUID().toString().replace("-", "").substring(0, 12);
   }
 
   private static void execute(String sql) throws SQLException {

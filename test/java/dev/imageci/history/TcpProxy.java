@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Forwards a loopback port to a database, so a test can take the database "down" for real: {@link
@@ -19,6 +20,7 @@ public final class TcpProxy implements AutoCloseable {
   private final String targetHost;
   private final int targetPort;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+  private final AtomicInteger accepted = new AtomicInteger();
   private int port;
   private ServerSocket server;
 
@@ -29,6 +31,11 @@ public final class TcpProxy implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /** How many connections the proxy has accepted since it was made. */
+  public int accepted() {
+    return accepted.get();
   }
 
   public synchronized TcpProxy start() throws IOException {
@@ -55,6 +62,7 @@ public final class TcpProxy implements AutoCloseable {
     while (!listening.isClosed()) {
       try {
         Socket client = listening.accept();
+        accepted.incrementAndGet();
         Socket upstream = new Socket(targetHost, targetPort);
         sockets.add(client);
         sockets.add(upstream);
