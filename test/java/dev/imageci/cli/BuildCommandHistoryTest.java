@@ -1,10 +1,12 @@
 package dev.imageci.cli;
 
+import static dev.imageci.cli.ImageCiProcess.require;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imageci.cli.ImageCiProcess.Result;
 import dev.imageci.docker.Registry;
 import dev.imageci.docker.RegistryCredential;
 import dev.imageci.history.BuildRecord;
@@ -62,8 +64,8 @@ class BuildCommandHistoryTest {
 
     Result run = imageci(sqlite(), "build", form.toString(), "--push", "--json", "--user", "ann");
 
-    assertThat(run.exit).as(run.stderr).isZero();
-    JsonNode json = new ObjectMapper().readTree(run.stdout);
+    assertThat(run.exit()).as(run.stderr()).isZero();
+    JsonNode json = new ObjectMapper().readTree(run.stdout());
     BuildRecord record = find(sqlite(), json.get("historyId").asText());
     assertThat(record.status()).isEqualTo(BuildStatus.SUCCEEDED);
     assertThat(record.digest())
@@ -103,7 +105,7 @@ class BuildCommandHistoryTest {
 
     Result run = imageci(sqlite(), "build", form.toString());
 
-    assertThat(run.exit).isEqualTo(2);
+    assertThat(run.exit()).isEqualTo(2);
     BuildRecord record = only(sqlite());
     assertThat(record.status()).isEqualTo(BuildStatus.FAILED);
     assertThat(record.image()).isEqualTo(repository);
@@ -181,7 +183,9 @@ class BuildCommandHistoryTest {
 
       Result flush = imageci(direct, "history", "flush");
 
-      assertThat(flush.stdout).as(flush.stderr).startsWith("Delivered 1 spooled build record(s)");
+      assertThat(flush.stdout())
+          .as(flush.stderr())
+          .startsWith("Delivered 1 spooled build record(s)");
       BuildRecord record = find(direct, id);
       assertThat(record.status()).isEqualTo(BuildStatus.SUCCEEDED);
       assertThat(record.digest()).isEqualTo(registryDigest("01"));
@@ -201,7 +205,7 @@ class BuildCommandHistoryTest {
     build.waitFor(60, TimeUnit.SECONDS);
     Result next = imageci(sqlite(), "history", "flush");
 
-    assertThat(next.stdout).as(next.stderr).contains("as succeeded");
+    assertThat(next.stdout()).as(next.stderr()).contains("as succeeded");
     BuildRecord record = only(sqlite());
     assertThat(record.status()).isEqualTo(BuildStatus.SUCCEEDED);
     assertThat(record.digest()).isEqualTo(registryDigest("01"));
@@ -217,7 +221,7 @@ class BuildCommandHistoryTest {
     build.waitFor(60, TimeUnit.SECONDS);
     Result next = imageci(sqlite(), "build", form("\"02\"", "").toString());
 
-    assertThat(next.exit).as(next.stderr).isZero();
+    assertThat(next.exit()).as(next.stderr()).isZero();
     BuildRecord killed =
         list(sqlite()).stream().filter(r -> r.tags().contains("01")).findFirst().orElseThrow();
     assertThat(killed.status()).isEqualTo(BuildStatus.FAILED);
@@ -226,8 +230,6 @@ class BuildCommandHistoryTest {
   }
 
   // Helpers.
-
-  private record Result(int exit, String stdout, String stderr) {}
 
   private Path form(String tag, String rest) throws Exception {
     repository =
@@ -368,55 +370,15 @@ class BuildCommandHistoryTest {
   }
 
   private static JsonNode json(Result run) throws Exception {
-    assertThat(run.exit).as(run.stderr).isZero();
-    return new ObjectMapper().readTree(run.stdout);
+    assertThat(run.exit()).as(run.stderr()).isZero();
+    return new ObjectMapper().readTree(run.stdout());
   }
 
   private Result imageci(Map<String, String> env, String... args) throws Exception {
-    Process process = start(env, args);
-    StringBuilder stderr = new StringBuilder();
-    Thread reader =
-        new Thread(
-            () -> {
-              try {
-                stderr.append(
-                    new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
-              } catch (java.io.IOException e) {
-                stderr.append(e);
-              }
-            });
-    reader.start();
-    String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(5, TimeUnit.MINUTES)) {
-      process.destroyForcibly();
-      fail("imageci did not finish: " + stderr);
-    }
-    reader.join();
-    return new Result(process.exitValue(), stdout, stderr.toString());
+    return new ImageCiProcess(dir, Map.of()).run(env, args);
   }
 
-  private Process start(Map<String, String> extraEnv, String... args) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(ImageCi.class.getName());
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command);
-    Map<String, String> env = builder.environment();
-    env.remove("IMAGECI_DB_URL");
-    env.put("IMAGECI_REGISTRY_USER", require("IMAGECI_TEST_REGISTRY_USER"));
-    env.put("IMAGECI_REGISTRY_PASSWORD", require("IMAGECI_TEST_REGISTRY_PASSWORD"));
-    env.put("DOCKER_CONFIG", dir.resolve("docker-config").toString());
-    env.putAll(extraEnv);
-    return builder.start();
-  }
-
-  private static String require(String variable) {
-    String value = System.getenv(variable);
-    if (value == null || value.isEmpty()) {
-      fail(variable + " is not set: run `scripts/services start` and eval `scripts/services env`");
-    }
-    return value;
+  private Process start(Map<String, String> env, String... args) throws Exception {
+    return new ImageCiProcess(dir, Map.of()).start(env, args);
   }
 }

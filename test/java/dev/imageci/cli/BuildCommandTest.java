@@ -1,10 +1,11 @@
 package dev.imageci.cli;
 
+import static dev.imageci.cli.ImageCiProcess.require;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imageci.cli.ImageCiProcess.Result;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,8 +63,8 @@ class BuildCommandTest {
             "--request-id",
             "req-7");
 
-    assertThat(run.exit).as(run.stderr).isZero();
-    JsonNode json = new ObjectMapper().readTree(run.stdout);
+    assertThat(run.exit()).as(run.stderr()).isZero();
+    JsonNode json = new ObjectMapper().readTree(run.stdout());
     assertThat(json.get("status").asText()).isEqualTo("succeeded");
     assertThat(json.get("image").asText()).isEqualTo(repository);
     assertThat(json.get("tags").toString()).isEqualTo("[\"01\",\"latest\"]");
@@ -72,9 +73,10 @@ class BuildCommandTest {
     assertThat(json.get("size").asLong()).isPositive();
     assertThat(json.get("requestId").asText()).isEqualTo("req-7");
     assertThat(json.get("stages").has("push")).isTrue();
-    assertThat(Files.readString(resultFile).trim()).isEqualTo(run.stdout.trim());
-    assertThat(run.stderr).contains("built-by-test").contains("Step 1/");
-    assertThat(run.stderr + run.stdout).doesNotContain(require("IMAGECI_TEST_REGISTRY_PASSWORD"));
+    assertThat(Files.readString(resultFile).trim()).isEqualTo(run.stdout().trim());
+    assertThat(run.stderr()).contains("built-by-test").contains("Step 1/");
+    assertThat(run.stderr() + run.stdout())
+        .doesNotContain(require("IMAGECI_TEST_REGISTRY_PASSWORD"));
     assertThat(localImages(repository)).isEmpty();
   }
 
@@ -84,8 +86,8 @@ class BuildCommandTest {
 
     Result run = imageci("build", form.toString(), "--json", "--timeout", "3s");
 
-    assertThat(run.exit).as(run.stderr).isEqualTo(124);
-    JsonNode json = new ObjectMapper().readTree(run.stdout);
+    assertThat(run.exit()).as(run.stderr()).isEqualTo(124);
+    JsonNode json = new ObjectMapper().readTree(run.stdout());
     assertThat(json.get("status").asText()).isEqualTo("cancelled");
     assertThat(json.get("error").asText()).contains("timed out");
   }
@@ -95,7 +97,7 @@ class BuildCommandTest {
     Path form = form("run: [\"echo sleeping; sleep 300\"]\n");
     Process process = start("build", form.toString(), "--json");
     StringBuilder stderr = new StringBuilder();
-    Thread reader = drain(process, stderr);
+    Thread reader = ImageCiProcess.drainErrors(process, stderr);
     String container = awaitRunningContainer(stderr);
 
     // SIGTERM, what a Jenkins abort sends first; Process.destroy would close our pipes too.
@@ -116,8 +118,8 @@ class BuildCommandTest {
     Result run =
         imageci(Map.of("DOCKER_HOST", "tcp://127.0.0.1:1"), "build", form.toString(), "--json");
 
-    assertThat(run.exit).isEqualTo(1);
-    JsonNode json = new ObjectMapper().readTree(run.stdout);
+    assertThat(run.exit()).isEqualTo(1);
+    JsonNode json = new ObjectMapper().readTree(run.stdout());
     assertThat(json.get("status").asText()).isEqualTo("failed");
     assertThat(json.get("error").asText())
         .isEqualTo(
@@ -129,8 +131,8 @@ class BuildCommandTest {
   void aBadTimeoutIsAUsageError() throws Exception {
     Result run = imageci("build", form("").toString(), "--timeout", "soon");
 
-    assertThat(run.exit).isEqualTo(2);
-    assertThat(run.stderr).contains("expected a duration such as 90s, 30m or 1h30m");
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.stderr()).contains("expected a duration such as 90s, 30m or 1h30m");
   }
 
   @Test
@@ -139,7 +141,7 @@ class BuildCommandTest {
     int start = readme.indexOf("    imageci build CONFIG");
     String usage = readme.substring(start, readme.indexOf("\n\n", start));
 
-    String help = imageci("build", "--help").stdout;
+    String help = imageci("build", "--help").stdout();
 
     java.util.regex.Matcher option = java.util.regex.Pattern.compile("--[a-z-]+").matcher(usage);
     List<String> documented = new ArrayList<>();
@@ -158,72 +160,27 @@ class BuildCommandTest {
 
   // Helpers.
 
-  private record Result(int exit, String stdout, String stderr) {}
+  private ImageCiProcess process() {
+    return new ImageCiProcess(dir, Map.of("IMAGECI_HOME", dir.resolve("imageci-home").toString()));
+  }
 
   private Result imageci(String... args) throws Exception {
-    return imageci(Map.of(), args);
+    return process().run(Map.of(), args);
   }
 
   private Result imageci(Map<String, String> extraEnv, String... args) throws Exception {
-    Process process = start(extraEnv, args);
-    StringBuilder stderr = new StringBuilder();
-    Thread reader = drain(process, stderr);
-    String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(5, TimeUnit.MINUTES)) {
-      process.destroyForcibly();
-      fail("imageci did not finish: " + stderr);
-    }
-    reader.join();
-    return new Result(process.exitValue(), stdout, stderr.toString());
+    return process().run(extraEnv, args);
   }
 
   private Process start(String... args) throws Exception {
-    return start(Map.of(), args);
-  }
-
-  private Process start(Map<String, String> extraEnv, String... args) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(ImageCi.class.getName());
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command);
-    Map<String, String> env = builder.environment();
-    env.put("IMAGECI_REGISTRY_USER", require("IMAGECI_TEST_REGISTRY_USER"));
-    env.put("IMAGECI_REGISTRY_PASSWORD", require("IMAGECI_TEST_REGISTRY_PASSWORD"));
-    env.put("DOCKER_CONFIG", dir.resolve("docker-config").toString());
-    env.put("IMAGECI_HOME", dir.resolve("imageci-home").toString());
-    env.remove("IMAGECI_DB_URL");
-    env.putAll(extraEnv);
-    return builder.start();
-  }
-
-  private static Thread drain(Process process, StringBuilder into) {
-    Thread thread =
-        new Thread(
-            () -> {
-              try {
-                String text =
-                    new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-                synchronized (into) {
-                  into.append(text);
-                }
-              } catch (java.io.IOException e) {
-                synchronized (into) {
-                  into.append(e);
-                }
-              }
-            });
-    thread.start();
-    return thread;
+    return process().start(Map.of(), args);
   }
 
   // stderr is read whole at exit, so the running container is found through the daemon.
   private String awaitRunningContainer(StringBuilder stderr) throws Exception {
     for (int i = 0; i < 600; i++) {
       Result ps = docker("ps", "--no-trunc", "--format", "{{.ID}} {{.Command}}");
-      for (String line : ps.stdout.split("\n")) {
+      for (String line : ps.stdout().split("\n")) {
         if (line.contains("echo sleeping; sleep 300")) {
           return line.substring(0, line.indexOf(' '));
         }
@@ -235,7 +192,7 @@ class BuildCommandTest {
 
   private boolean containerGone(String id) throws Exception {
     for (int i = 0; i < 100; i++) {
-      if (!docker("ps", "-a", "--no-trunc", "--format", "{{.ID}}").stdout.contains(id)) {
+      if (!docker("ps", "-a", "--no-trunc", "--format", "{{.ID}}").stdout().contains(id)) {
         return true;
       }
       Thread.sleep(100);
@@ -245,7 +202,7 @@ class BuildCommandTest {
 
   private List<String> localImages(String name) throws Exception {
     List<String> found = new ArrayList<>();
-    for (String line : docker("images", "--format", "{{.Repository}}").stdout.split("\n")) {
+    for (String line : docker("images", "--format", "{{.Repository}}").stdout().split("\n")) {
       if (line.equals(name)) {
         found.add(line);
       }
@@ -260,13 +217,5 @@ class BuildCommandTest {
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     process.waitFor();
     return new Result(process.exitValue(), out, "");
-  }
-
-  private static String require(String variable) {
-    String value = System.getenv(variable);
-    if (value == null || value.isEmpty()) {
-      fail(variable + " is not set: run `scripts/services start` and eval `scripts/services env`");
-    }
-    return value;
   }
 }
