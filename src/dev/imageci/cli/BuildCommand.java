@@ -32,6 +32,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -117,66 +119,101 @@ final class BuildCommand implements Callable<Integer> {
           spec.commandLine(), "--rm-after-push needs --push");
     }
     Map<String, String> env = System.getenv();
+    // The daemon is connected to while the history opens and the form is read: on two cores that
+    // hides most of the Docker client's start-up.
+    CompletableFuture<DockerConnection> daemon = connectInBackground();
     String text = readText();
-    BuildResult result;
     CancelSignal cancel = new CancelSignal();
-    try (DockerConnection connection = DockerConnection.fromEnvironment()) {
-      DockerImages docker = new DockerImages(connection, line -> printLine(line));
-      result = build(text, env, docker, cancel);
-    } catch (DaemonUnavailableException e) {
-      result = unbuilt(text, env, cancel, e);
+    BuildResult result;
+    try (Signals signals = Signals.onTermination(cancel);
+        HistoryRecorder history = HistoryRecorder.open(env, new RegistryHistoryProbe(env))) {
+      history.catchUp();
+      Config form = readRecorded(text, env, history);
+      result = build(form, text, env, history, daemon, cancel);
+    } finally {
+      daemon.thenAccept(BuildCommand::closeQuietly);
     }
     report(result);
     return exitStatus(result);
   }
 
-  /** Catches the history up, reads the form and runs the pipeline, recording the attempt. */
+  private static CompletableFuture<DockerConnection> connectInBackground() {
+    CompletableFuture<DockerConnection> daemon = new CompletableFuture<>();
+    Thread connecting =
+        new Thread(
+            () -> {
+              try {
+                daemon.complete(DockerConnection.fromEnvironment());
+              } catch (DaemonUnavailableException | RuntimeException e) {
+                daemon.completeExceptionally(e);
+              }
+            },
+            "imageci-connect");
+    connecting.setDaemon(true);
+    connecting.start();
+    return daemon;
+  }
+
+  /** Runs the pipeline once the daemon answers; the attempt is recorded either way. */
   private BuildResult build(
-      String text, Map<String, String> env, DockerImages docker, CancelSignal cancel)
-      throws ConfigException {
-    var probe = new RegistryHistoryProbe(env, docker, PushRetry.defaults(), cancel);
-    try (Signals signals = Signals.onTermination(cancel);
-        HistoryRecorder history = HistoryRecorder.open(env, probe)) {
-      history.catchUp();
-      Config form = readRecorded(text, env, history);
-      BuildPipeline pipeline =
-          new BuildPipeline(
-              docker,
-              RootfsPolicy.fromEnvironment(env),
-              new HistoryObserver(history, env),
-              env,
-              PushRetry.defaults(),
-              cancel,
-              Clock.systemUTC());
-      return pipeline.run(form, text, options());
+      Config form,
+      String text,
+      Map<String, String> env,
+      HistoryRecorder history,
+      CompletableFuture<DockerConnection> daemon,
+      CancelSignal cancel) {
+    DockerConnection connection;
+    try {
+      connection = daemon.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof DaemonUnavailableException unavailable) {
+        return unbuilt(form, text, env, history, unavailable);
+      }
+      throw e;
     }
+    BuildPipeline pipeline =
+        new BuildPipeline(
+            new DockerImages(connection, line -> printLine(line)),
+            RootfsPolicy.fromEnvironment(env),
+            new HistoryObserver(history, env),
+            env,
+            PushRetry.defaults(),
+            cancel,
+            Clock.systemUTC());
+    return pipeline.run(form, text, options());
   }
 
   /** The daemon cannot be reached: the attempt is recorded as failed all the same. */
   private BuildResult unbuilt(
-      String text, Map<String, String> env, CancelSignal cancel, DaemonUnavailableException e)
-      throws ConfigException {
-    var probe = new RegistryHistoryProbe(env, null, PushRetry.defaults(), cancel);
-    try (HistoryRecorder history = HistoryRecorder.open(env, probe)) {
-      history.catchUp();
-      Config form = readRecorded(text, env, history);
-      BuildResult result =
-          new BuildResult(
-              form.image(),
-              form.tags(),
-              null,
-              null,
-              null,
-              BuildStatus.FAILED,
-              e.getMessage(),
-              false,
-              Map.of(),
-              null);
-      BuildRecording recording =
-          new HistoryObserver(history, env)
-              .started(new Attempt(form, text, null, null, null, options(), Instant.now()));
-      recording.finished(result);
-      return result.withHistoryId(recording.id());
+      Config form,
+      String text,
+      Map<String, String> env,
+      HistoryRecorder history,
+      DaemonUnavailableException e) {
+    BuildResult result =
+        new BuildResult(
+            form.image(),
+            form.tags(),
+            null,
+            null,
+            null,
+            BuildStatus.FAILED,
+            e.getMessage(),
+            false,
+            Map.of(),
+            null);
+    BuildRecording recording =
+        new HistoryObserver(history, env)
+            .started(new Attempt(form, text, null, null, null, options(), Instant.now()));
+    recording.finished(result);
+    return result.withHistoryId(recording.id());
+  }
+
+  private static void closeQuietly(DockerConnection connection) {
+    try {
+      connection.close();
+    } catch (IOException e) {
+      LOG.debug("Closing the Docker connection failed: {}", e.toString());
     }
   }
 

@@ -1,7 +1,5 @@
 package dev.imageci.cli;
 
-import dev.imageci.docker.CancelSignal;
-import dev.imageci.docker.PushRetry;
 import dev.imageci.history.BuildRecord;
 import dev.imageci.history.BuildRecordJson;
 import dev.imageci.history.BuildStatus;
@@ -91,7 +89,9 @@ final class HistoryCommand implements Callable<Integer> {
     String repository = image == null ? null : image.toString();
     List<BuildRecord> records;
     try (HistoryStore store = openStore()) {
-      records = store.list(new HistoryQuery(repository, status, limit));
+      HistoryQuery query = new HistoryQuery(repository, status, limit);
+      // The table shows neither the config nor the Dockerfile, so it does not read them.
+      records = store.list(json ? query : query.withoutTexts());
     }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
@@ -204,8 +204,7 @@ final class HistoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws HistoryException, IOException {
-      var probe =
-          new RegistryHistoryProbe(parent.env, null, PushRetry.defaults(), new CancelSignal());
+      var probe = new RegistryHistoryProbe(parent.env);
       PrintWriter out = spec.commandLine().getOut();
       try (HistoryRecorder recorder = HistoryRecorder.open(parent.env, probe)) {
         int delivered = recorder.flush();

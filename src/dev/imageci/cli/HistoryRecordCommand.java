@@ -1,8 +1,6 @@
 package dev.imageci.cli;
 
 import dev.imageci.config.ConfigReader;
-import dev.imageci.docker.CancelSignal;
-import dev.imageci.docker.PushRetry;
 import dev.imageci.history.BuildRecord;
 import dev.imageci.history.BuildRecordJson;
 import dev.imageci.history.BuildStart;
@@ -109,8 +107,7 @@ final class HistoryRecordCommand implements Callable<Integer> {
             Duration.ZERO);
 
     BuildRecord record;
-    var probe =
-        new RegistryHistoryProbe(parent.env, null, PushRetry.defaults(), new CancelSignal());
+    var probe = new RegistryHistoryProbe(parent.env);
     try (HistoryRecorder recorder = HistoryRecorder.open(parent.env, probe)) {
       RecordedBuild attempt = recorder.start(start);
       String reason = bounded(mask.apply(error), MAX_ERROR_CHARS);

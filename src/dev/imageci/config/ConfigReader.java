@@ -62,8 +62,7 @@ public final class ConfigReader {
   private static final List<String> ROOTFS_FIELDS = List.of("source", "sha256", "allowSetuid");
 
   /** Labels imageci sets itself at build time; a form may not set them. */
-  public static final List<String> RESERVED_LABELS =
-      List.of("org.opencontainers.image.created", "org.opencontainers.image.revision");
+  public static final List<String> RESERVED_LABELS = List.of("org.opencontainers.image.revision");
 
   private static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,255}");
   private static final Pattern LABEL_KEY =

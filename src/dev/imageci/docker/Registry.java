@@ -1,55 +1,64 @@
 package dev.imageci.docker;
 
-import com.google.cloud.tools.jib.api.Credential;
-import com.google.cloud.tools.jib.api.LogEvent;
-import com.google.cloud.tools.jib.event.EventHandlers;
-import com.google.cloud.tools.jib.http.FailoverHttpClient;
-import com.google.cloud.tools.jib.image.json.ManifestTemplate;
-import com.google.cloud.tools.jib.registry.ManifestAndDigest;
-import com.google.cloud.tools.jib.registry.RegistryClient;
 import dev.imageci.image.Digest;
 import dev.imageci.image.ImageName;
 import dev.imageci.image.Tag;
 import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Optional;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.classic.methods.HttpHead;
+import org.apache.hc.client5.http.classic.methods.HttpPut;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Talks to one repository in a registry directly (not through the daemon), with Jib core's registry
- * client: reads the digest a tag points at, and tags an existing manifest again.
+ * Talks to one repository in a registry directly, not through the daemon: reads the digest a tag
+ * points at, and gives an existing manifest another tag by putting back its exact bytes, so the new
+ * tag names the same digest.
  *
  * <p>Loopback registries ({@code localhost}, {@code 127.*}, {@code [::1]}) are reached over plain
- * HTTP as Docker does by default; others over HTTPS only. Basic (htpasswd) and token authentication
- * both work.
+ * HTTP, as Docker does by default; others over HTTPS only. Basic (htpasswd) and token (bearer)
+ * authentication both work ({@link RegistryAuth}).
+ *
+ * <p>API: https://distribution.github.io/distribution/spec/api/#manifest
  */
 public final class Registry implements TagDigests {
 
   private static final Logger LOG = LoggerFactory.getLogger(Registry.class);
 
+  /** Every manifest kind a pushed image or index can have; the registry answers with its own. */
+  static final String MANIFEST_TYPES =
+      String.join(
+          ", ",
+          "application/vnd.oci.image.manifest.v1+json",
+          "application/vnd.oci.image.index.v1+json",
+          "application/vnd.docker.distribution.manifest.v2+json",
+          "application/vnd.docker.distribution.manifest.list.v2+json");
+
+  private static final String DIGEST_HEADER = "Docker-Content-Digest";
+
   private final ImageName repository;
-  private final RegistryClient client;
-  private final boolean hasCredential;
-  private boolean authenticated;
+  private final String base;
+  private final RegistryAuth auth;
 
   public Registry(ImageName repository, Optional<RegistryCredential> credential) {
     this.repository = repository;
     String host = repository.registryOrDefault();
-    boolean loopback = isLoopback(host);
-    EventHandlers events =
-        EventHandlers.builder().add(LogEvent.class, e -> LOG.debug("{}", e.getMessage())).build();
-    FailoverHttpClient http =
-        new FailoverHttpClient(loopback, loopback, e -> LOG.debug("{}", e.getMessage()));
     String server = host.equals("docker.io") ? "registry-1.docker.io" : host;
     String path =
         host.equals("docker.io") && !repository.path().contains("/")
             ? "library/" + repository.path()
             : repository.path();
-    RegistryClient.Factory factory = RegistryClient.factory(events, server, path, http);
-    credential.ifPresent(c -> factory.setCredential(Credential.from(c.username(), c.secret())));
-    factory.setUserAgent("imageci");
-    this.client = factory.newRegistryClient();
-    this.hasCredential = credential.isPresent();
+    this.base = (isLoopback(host) ? "http://" : "https://") + server + "/v2/" + path;
+    this.auth = new RegistryAuth(path, credential.orElse(null));
   }
 
   // Limitation: no plain-HTTP registries besides loopback, because there is no setting for them.
@@ -61,65 +70,83 @@ public final class Registry implements TagDigests {
   /** The digest {@code tag} points at now, or empty when the repository has no such tag. */
   @Override
   public Optional<Digest> digestOf(Tag tag) throws RegistryException {
-    authenticate(true);
-    try {
-      return client.checkManifest(tag.value()).map(found -> toDigest(found));
-    } catch (IOException | com.google.cloud.tools.jib.api.RegistryException e) {
-      throw failure("reading the manifest of " + repository + ":" + tag, e);
-    }
+    return digestOf(tag.value(), repository + ":" + tag);
   }
 
   /** Whether the repository still holds the manifest {@code digest}. */
   public boolean hasManifest(Digest digest) throws RegistryException {
-    authenticate(true);
-    try {
-      return client.checkManifest(digest.value()).isPresent();
-    } catch (IOException | com.google.cloud.tools.jib.api.RegistryException e) {
-      throw failure("reading the manifest " + repository + "@" + digest, e);
-    }
+    return digestOf(digest.value(), repository + "@" + digest).isPresent();
   }
 
   /**
-   * Points {@code tag} at the manifest {@code digest} without rebuilding or pulling layers; returns
-   * the digest the tag now has. Reused builds do not use it: they tag through the daemon, which
-   * keeps the digest ({@code dev.imageci.pipeline.RegistryHistoryProbe}).
-   *
-   * <p>Limitation: the new tag's digest may differ from {@code digest} (same config and layers,
-   * other JSON bytes) because Jib core re-serializes manifests instead of handing out raw bytes.
+   * Points {@code tag} at the manifest {@code digest} without pulling or pushing layers: the
+   * manifest's bytes are read and put back under the tag unchanged. Returns the digest the registry
+   * gives the tag, which is {@code digest} itself.
    */
   public Digest addTag(Digest digest, Tag tag) throws RegistryException {
-    authenticate(false);
+    String what = "tagging " + repository + "@" + digest + " as " + tag;
+    RegistryResponse manifest = send(new HttpGet(uri(digest.value())), what, false);
+    requireOk(manifest, what);
+    Digest read = Digest.parse("sha256:" + sha256(manifest.body()));
+    if (!read.equals(digest)) {
+      throw new RegistryException(what + " failed: the registry sent a manifest with " + read);
+    }
+
+    HttpPut put = new HttpPut(uri(tag.value()));
+    put.setEntity(new ByteArrayEntity(manifest.body(), ContentType.parse(manifest.contentType())));
+    RegistryResponse stored = send(put, what, true);
+    if (stored.status() != 201 && stored.status() != 200) {
+      throw new RegistryException(what + " failed: " + stored.problem());
+    }
+    LOG.info("Tagged {}@{} as {}", repository, digest, tag);
+    return stored.digest().map(Digest::parse).orElse(read);
+  }
+
+  private Optional<Digest> digestOf(String reference, String what) throws RegistryException {
+    String doing = "reading the manifest of " + what;
+    RegistryResponse head = send(new HttpHead(uri(reference)), doing, false);
+    if (head.status() == 404) {
+      return Optional.empty();
+    }
+    requireOk(head, doing);
+    if (head.digest().isPresent()) {
+      return Optional.of(Digest.parse(head.digest().get()));
+    }
+    // Not every registry names the digest on HEAD; the manifest's own bytes then say it.
+    RegistryResponse get = send(new HttpGet(uri(reference)), doing, false);
+    requireOk(get, doing);
+    return Optional.of(Digest.parse("sha256:" + sha256(get.body())));
+  }
+
+  private RegistryResponse send(HttpUriRequestBase request, String what, boolean push)
+      throws RegistryException {
+    request.setHeader("Accept", MANIFEST_TYPES);
     try {
-      ManifestAndDigest<ManifestTemplate> manifest = client.pullManifest(digest.value());
-      var pushed = client.pushManifest(manifest.getManifest(), tag.value());
-      LOG.info("Tagged {}@{} as {}", repository, digest, tag);
-      return Digest.parse(pushed.toString());
-    } catch (IOException | com.google.cloud.tools.jib.api.RegistryException e) {
-      throw failure("tagging " + repository + "@" + digest + " as " + tag, e);
+      return auth.send(request, push);
+    } catch (IOException e) {
+      throw new RegistryException(what + " failed: " + e.getMessage(), e);
     }
   }
 
-  private Digest toDigest(ManifestAndDigest<ManifestTemplate> found) {
-    return Digest.parse(found.getDigest().toString());
+  private URI uri(String reference) {
+    return URI.create(base + "/manifests/" + reference);
   }
 
-  // Token registries answer the bearer handshake; htpasswd ones want basic auth on every call.
-  private void authenticate(boolean readOnly) throws RegistryException {
-    if (authenticated) {
-      return;
+  private static void requireOk(RegistryResponse response, String what) throws RegistryException {
+    if (response.status() != 200) {
+      throw new RegistryException(what + " failed: " + response.problem());
     }
+  }
+
+  static String sha256(byte[] bytes) {
     try {
-      boolean bearer = readOnly ? client.doPullBearerAuth() : client.doPushBearerAuth();
-      if (!bearer && hasCredential) {
-        client.configureBasicAuth();
-      }
-      authenticated = true;
-    } catch (IOException | com.google.cloud.tools.jib.api.RegistryException e) {
-      throw failure("authenticating to " + repository.registryOrDefault(), e);
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
     }
   }
 
-  private RegistryException failure(String what, Exception e) {
-    return new RegistryException(what + " failed: " + e.getMessage(), e);
+  static String text(byte[] bytes) {
+    return new String(bytes, StandardCharsets.UTF_8);
   }
 }

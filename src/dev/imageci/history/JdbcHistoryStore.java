@@ -11,13 +11,16 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
@@ -39,6 +42,11 @@ public final class JdbcHistoryStore implements HistoryStore {
   static final String MIGRATIONS = "classpath:db/history";
 
   static final String SCHEMA_TABLE = "imageci_schema_history";
+
+  private static final String SQLITE = "jdbc:sqlite:";
+
+  /** The versions of the migrations in {@link #MIGRATIONS}; a test keeps the two the same. */
+  static final List<String> MIGRATION_VERSIONS = List.of("1", "1.1");
 
   /** How long a SQLite writer waits for another process's write to finish. */
   static final int SQLITE_BUSY_TIMEOUT_MS = 30_000;
@@ -85,6 +93,12 @@ public final class JdbcHistoryStore implements HistoryStore {
           "host",
           "owner_pid",
           "owner_started_at");
+
+  /** Every column but the two long texts, which a listing leaves out (read back as null). */
+  private static final String SUMMARY_COLUMNS =
+      COLUMNS.stream()
+          .map(c -> c.equals("config") || c.equals("dockerfile") ? "NULL AS " + c : c)
+          .collect(Collectors.joining(", "));
 
   private static final String UPSERT =
       "INSERT INTO builds ("
@@ -140,7 +154,7 @@ public final class JdbcHistoryStore implements HistoryStore {
     properties.setProperty("synchronous", "NORMAL");
     properties.setProperty("busy_timeout", Integer.toString(SQLITE_BUSY_TIMEOUT_MS));
     return new JdbcHistoryStore(
-        "jdbc:sqlite:" + absolute,
+        SQLITE + absolute,
         properties,
         "SQLite " + absolute,
         absolute.resolveSibling(absolute.getFileName() + ".migrate.lock"),
@@ -203,7 +217,8 @@ public final class JdbcHistoryStore implements HistoryStore {
 
   @Override
   public List<BuildRecord> list(HistoryQuery query) throws HistoryException {
-    StringBuilder sql = new StringBuilder("SELECT * FROM builds WHERE 1 = 1");
+    String columns = query.withTexts() ? "*" : SUMMARY_COLUMNS;
+    StringBuilder sql = new StringBuilder("SELECT " + columns + " FROM builds WHERE 1 = 1");
     List<Object> arguments = new ArrayList<>();
     if (query.image() != null) {
       sql.append(" AND image = ?");
@@ -376,9 +391,36 @@ public final class JdbcHistoryStore implements HistoryStore {
 
   private Connection connect() throws SQLException, HistoryException {
     if (!migrated) {
+      migrated = schemaIsCurrent();
+    }
+    if (!migrated) {
       migrate();
     }
     return DriverManager.getConnection(url, properties);
+  }
+
+  /**
+   * Whether every migration imageci carries has been applied, so Flyway (about half a second of
+   * start-up) need not run. Any doubt, such as no schema table yet, leaves the answer to Flyway.
+   */
+  // Limitation: an applied migration edited since is only noticed when Flyway runs, because this
+  // compares versions, not checksums; released migrations are never edited.
+  private boolean schemaIsCurrent() {
+    if (url.startsWith(SQLITE) && !Files.exists(Path.of(url.substring(SQLITE.length())))) {
+      return false; // a new database is made under Flyway's lock
+    }
+    Set<String> applied = new HashSet<>();
+    try (Connection connection = DriverManager.getConnection(url, properties);
+        Statement statement = connection.createStatement();
+        ResultSet rows =
+            statement.executeQuery("SELECT version FROM " + SCHEMA_TABLE + " WHERE success")) {
+      while (rows.next()) {
+        applied.add(rows.getString(1));
+      }
+    } catch (SQLException e) {
+      return false;
+    }
+    return applied.equals(Set.copyOf(MIGRATION_VERSIONS));
   }
 
   /** Brings the schema up to date; safe to run from several processes at once. */

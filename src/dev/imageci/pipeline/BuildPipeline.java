@@ -199,7 +199,7 @@ public final class BuildPipeline {
 
     private void buildAndTest(PreparedRootfs rootfs) throws Exception {
       String configHash = ConfigHash.of(dockerfile, rootfs == null ? null : rootfs.sha256());
-      Map<String, String> labels = BuildLabels.of(configHash, clock.instant(), env);
+      Map<String, String> labels = BuildLabels.of(configHash, env);
       RegistryCredentials credentials =
           new RegistryCredentials(env, config.image().registryOrDefault());
       RegistryCredential base =

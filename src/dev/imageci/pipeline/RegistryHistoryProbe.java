@@ -1,10 +1,5 @@
 package dev.imageci.pipeline;
 
-import dev.imageci.docker.CancelSignal;
-import dev.imageci.docker.CancelledException;
-import dev.imageci.docker.DockerException;
-import dev.imageci.docker.DockerImages;
-import dev.imageci.docker.PushRetry;
 import dev.imageci.docker.Registry;
 import dev.imageci.docker.RegistryCredential;
 import dev.imageci.docker.RegistryCredentials;
@@ -16,33 +11,21 @@ import dev.imageci.image.Tag;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The image history's view of the registry: digests are read with Jib core's registry client, and a
- * new tag is given to an existing image through the daemon (pull by digest, tag, push), which
- * re-creates the very same manifest bytes, so the tag names the same digest.
+ * The image history's view of the registry, through {@link Registry}: digests are read, and a new
+ * tag is given to an existing image by putting its manifest's bytes back under the tag, so the tag
+ * names the same digest and no layer moves.
  */
 public final class RegistryHistoryProbe implements RegistryProbe {
 
-  private static final Logger LOG = LoggerFactory.getLogger(RegistryHistoryProbe.class);
-
   private final Map<String, String> env;
-  private final DockerImages docker;
-  private final PushRetry retry;
-  private final CancelSignal cancel;
 
   /**
-   * @param docker the daemon, for {@link #addTag}; null where only digests are read ({@code imageci
-   *     history flush})
+   * @param env where registry credentials are looked up ({@link RegistryCredentials})
    */
-  public RegistryHistoryProbe(
-      Map<String, String> env, DockerImages docker, PushRetry retry, CancelSignal cancel) {
+  public RegistryHistoryProbe(Map<String, String> env) {
     this.env = Map.copyOf(env);
-    this.docker = docker;
-    this.retry = retry;
-    this.cancel = cancel;
   }
 
   @Override
@@ -65,22 +48,13 @@ public final class RegistryHistoryProbe implements RegistryProbe {
     }
   }
 
-  // Limitation: the pull downloads the layers on an agent without them, because Jib core cannot
-  // put a manifest's raw bytes (Registry.addTag re-serializes it and so changes the digest).
   @Override
   public void addTag(String image, String digest, String tag) throws IOException {
-    if (docker == null) {
-      throw new IOException("adding tag " + tag + " to " + image + " needs the Docker daemon");
-    }
     ImageName name = ImageName.parse(image);
     Digest wanted = Digest.parse(digest);
-    Tag newTag = new Tag(tag);
     try {
-      Optional<RegistryCredential> credential = credential(name);
-      String imageId = docker.pull(name, wanted, credential.orElse(null));
-      docker.tag(imageId, name, newTag);
-      Digest pushed = docker.push(name, newTag, credential.orElse(null), retry, cancel);
-      if (!pushed.equals(wanted)) {
+      Digest tagged = registry(name).addTag(wanted, new Tag(tag));
+      if (!tagged.equals(wanted)) {
         throw new IOException(
             "tagging "
                 + image
@@ -88,12 +62,11 @@ public final class RegistryHistoryProbe implements RegistryProbe {
                 + digest
                 + " as "
                 + tag
-                + " pushed another manifest, "
-                + pushed
+                + " gave the tag another manifest, "
+                + tagged
                 + "; the tag does not name the reused image");
       }
-      LOG.info("Tagged {}@{} as {} in the registry", image, digest, tag);
-    } catch (DockerException | CancelledException e) {
+    } catch (RegistryException e) {
       throw new IOException(e.getMessage(), e);
     }
   }

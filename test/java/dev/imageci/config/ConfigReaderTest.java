@@ -495,10 +495,12 @@ class ConfigReaderTest {
   }
 
   @Test
-  void labelsImageciSetsItselfAreRefused() {
-    assertThat(problems(MINIMAL + "labels:\n  org.opencontainers.image.created: now\n"))
+  void labelsImageciSetsItselfAreRefused() throws ConfigException {
+    assertThat(problems(MINIMAL + "labels:\n  org.opencontainers.image.revision: x\n"))
         .containsExactly(
-            "labels.org.opencontainers.image.created: is set by imageci at build time; remove it");
+            "labels.org.opencontainers.image.revision: is set by imageci at build time; remove it");
+    assertThat(yaml(MINIMAL + "labels:\n  org.opencontainers.image.created: \"2026\"\n").labels())
+        .containsEntry("org.opencontainers.image.created", "2026");
   }
 
   // ---- paths, user, ports ---------------------------------------------------------------------

@@ -75,14 +75,34 @@ class RegistryTest {
   }
 
   @Test
-  void addsATagToAnExistingManifestWithoutTheDaemon() throws Exception {
+  void addsATagToAnExistingManifestWithoutTheDaemonKeepingItsDigest() throws Exception {
     Digest pushed = push();
     Registry registry = new Registry(repository, Optional.of(credential));
 
     Digest tagged = registry.addTag(pushed, new Tag("02"));
 
-    assertThat(registry.digestOf(new Tag("02"))).contains(tagged);
+    assertThat(tagged).isEqualTo(pushed);
+    assertThat(registry.digestOf(new Tag("02"))).contains(pushed);
     assertThat(registry.digestOf(new Tag("01"))).contains(pushed);
+  }
+
+  @Test
+  void knowsWhetherTheRepositoryHoldsAManifest() throws Exception {
+    Digest pushed = push();
+    Registry registry = new Registry(repository, Optional.of(credential));
+    Digest absent = Digest.parse("sha256:" + "0".repeat(64));
+
+    assertThat(registry.hasManifest(pushed)).isTrue();
+    assertThat(registry.hasManifest(absent)).isFalse();
+  }
+
+  @Test
+  void withoutCredentialsTheRegistrysRefusalIsTheError() throws Exception {
+    push();
+
+    assertThatThrownBy(() -> new Registry(repository, Optional.empty()).digestOf(new Tag("01")))
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("reading the manifest of " + repository + ":01 failed: HTTP 401");
   }
 
   @Test

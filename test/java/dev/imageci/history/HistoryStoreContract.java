@@ -9,6 +9,10 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -122,6 +126,22 @@ abstract class HistoryStoreContract {
     assertThat(latestTwo)
         .extracting(BuildRecord::id)
         .containsExactly("a00000000004", "a00000000003");
+  }
+
+  @Test
+  void aListingWithoutTextsLeavesOutOnlyTheConfigAndDockerfile() throws Exception {
+    String image = Records.uniqueImage();
+    Instant start = Instant.parse("2026-03-01T00:00:00Z");
+    BuildRecord record = Records.running(image, "f00000000001", start).build();
+    store().save(record);
+
+    List<BuildRecord> listed = store().list(new HistoryQuery(image, null, 5).withoutTexts());
+    List<BuildRecord> whole = store().list(new HistoryQuery(image, null, 5));
+
+    assertThat(record.config()).isNotNull();
+    assertThat(record.dockerfile()).isNotNull();
+    assertThat(whole).containsExactly(record);
+    assertThat(listed).containsExactly(record.toBuilder().config(null).dockerfile(null).build());
   }
 
   @Test
@@ -309,6 +329,42 @@ abstract class HistoryStoreContract {
 
     assertThat(store().find(record.id())).contains(record.toBuilder().build());
     assertThat(store().nextTagNumber(image)).isEqualTo(next + 1);
+  }
+
+  /** A plain connection to the store's database, for looking behind the store. */
+  abstract Connection connect() throws SQLException;
+
+  @Test
+  void aStoreWhoseSchemaLacksAMigrationRunsFlywayAgain() throws Exception {
+    store().find("none"); // creates the schema
+    try (Connection connection = connect();
+        Statement statement = connection.createStatement()) {
+      // Back to the schema as it was before migration 1.1.
+      statement.executeUpdate(
+          "DELETE FROM " + JdbcHistoryStore.SCHEMA_TABLE + " WHERE version = '1.1'");
+      statement.executeUpdate("DROP INDEX builds_image_latest");
+      statement.executeUpdate("DROP INDEX builds_latest");
+      statement.executeUpdate(
+          "CREATE INDEX builds_image_started ON builds (image, started_at DESC)");
+      statement.executeUpdate("CREATE INDEX builds_started ON builds (started_at DESC)");
+    }
+
+    store().find("none");
+
+    try (Connection connection = connect();
+        ResultSet versions =
+            connection
+                .createStatement()
+                .executeQuery(
+                    "SELECT version FROM "
+                        + JdbcHistoryStore.SCHEMA_TABLE
+                        + " WHERE success ORDER BY installed_rank")) {
+      List<String> applied = new ArrayList<>();
+      while (versions.next()) {
+        applied.add(versions.getString(1));
+      }
+      assertThat(applied).isEqualTo(JdbcHistoryStore.MIGRATION_VERSIONS);
+    }
   }
 
   private StaleBuildSettler settler(FakeRegistry registry) throws IOException {

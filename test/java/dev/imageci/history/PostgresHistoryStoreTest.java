@@ -73,6 +73,12 @@ class PostgresHistoryStoreTest extends HistoryStoreContract {
   }
 
   @Override
+  Connection connect() throws SQLException {
+    return DriverManager.getConnection(
+        url + (url.contains("?") ? "&" : "?") + "currentSchema=" + SCHEMA, user, password);
+  }
+
+  @Override
   void takeDatabaseDown() throws IOException {
     proxy.stop();
   }

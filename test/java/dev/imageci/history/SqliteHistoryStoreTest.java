@@ -3,6 +3,9 @@ package dev.imageci.history;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.Map;
 
 /** The history contract on the embedded SQLite store. */
@@ -15,6 +18,11 @@ class SqliteHistoryStoreTest extends HistoryStoreContract {
   @Override
   HistoryStore store() {
     return JdbcHistoryStore.sqlite(databaseDirectory().resolve("history.db"));
+  }
+
+  @Override
+  Connection connect() throws SQLException {
+    return DriverManager.getConnection("jdbc:sqlite:" + databaseDirectory().resolve("history.db"));
   }
 
   /** Moves the database away and leaves a plain file where its directory was. */
