@@ -14,10 +14,8 @@ import dev.imageci.docker.PushRetry;
 import dev.imageci.history.BuildStart;
 import dev.imageci.history.HistoryRecorder;
 import dev.imageci.history.Trigger;
-import dev.imageci.pipeline.Attempt;
 import dev.imageci.pipeline.BuildOptions;
 import dev.imageci.pipeline.BuildPipeline;
-import dev.imageci.pipeline.BuildRecording;
 import dev.imageci.pipeline.BuildResult;
 import dev.imageci.pipeline.BuildStatus;
 import dev.imageci.pipeline.HistoryObserver;
@@ -28,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -154,7 +151,7 @@ final class BuildCommand implements Callable<Integer> {
     return daemon;
   }
 
-  /** Runs the pipeline once the daemon answers; the attempt is recorded either way. */
+  /** Runs the pipeline, which waits for the daemon only when it has something to build. */
   private BuildResult build(
       Config form,
       String text,
@@ -162,18 +159,9 @@ final class BuildCommand implements Callable<Integer> {
       HistoryRecorder history,
       CompletableFuture<DockerConnection> daemon,
       CancelSignal cancel) {
-    DockerConnection connection;
-    try {
-      connection = daemon.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof DaemonUnavailableException unavailable) {
-        return unbuilt(form, text, env, history, unavailable);
-      }
-      throw e;
-    }
     BuildPipeline pipeline =
         new BuildPipeline(
-            new DockerImages(connection, line -> printLine(line)),
+            images(daemon),
             RootfsPolicy.fromEnvironment(env),
             new HistoryObserver(history, env),
             env,
@@ -183,30 +171,19 @@ final class BuildCommand implements Callable<Integer> {
     return pipeline.run(form, text, options());
   }
 
-  /** The daemon cannot be reached: the attempt is recorded as failed all the same. */
-  private BuildResult unbuilt(
-      Config form,
-      String text,
-      Map<String, String> env,
-      HistoryRecorder history,
-      DaemonUnavailableException e) {
-    BuildResult result =
-        new BuildResult(
-            form.image(),
-            form.tags(),
-            null,
-            null,
-            null,
-            BuildStatus.FAILED,
-            e.getMessage(),
-            false,
-            Map.of(),
-            null);
-    BuildRecording recording =
-        new HistoryObserver(history, env)
-            .started(new Attempt(form, text, null, null, null, options(), Instant.now()));
-    recording.finished(result);
-    return result.withHistoryId(recording.id());
+  private BuildPipeline.Daemon images(CompletableFuture<DockerConnection> daemon) {
+    CompletableFuture<DockerImages> images =
+        daemon.thenApply(connection -> new DockerImages(connection, line -> printLine(line)));
+    return () -> {
+      try {
+        return images.join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof DaemonUnavailableException unavailable) {
+          throw unavailable;
+        }
+        throw e;
+      }
+    };
   }
 
   private static void closeQuietly(DockerConnection connection) {

@@ -5,6 +5,7 @@ import dev.imageci.context.PreparedRootfs;
 import dev.imageci.context.RootfsPolicy;
 import dev.imageci.docker.CancelSignal;
 import dev.imageci.docker.CancelledException;
+import dev.imageci.docker.DaemonUnavailableException;
 import dev.imageci.docker.DockerException;
 import dev.imageci.docker.DockerImages;
 import dev.imageci.docker.PushRetry;
@@ -37,7 +38,7 @@ public final class BuildPipeline {
 
   private static final Logger LOG = LoggerFactory.getLogger(BuildPipeline.class);
 
-  private final DockerImages docker;
+  private final Daemon daemon;
   private final RootfsPolicy rootfsPolicy;
   private final BuildObserver observer;
   private final Map<String, String> env;
@@ -53,7 +54,22 @@ public final class BuildPipeline {
       PushRetry pushRetry,
       CancelSignal cancel,
       Clock clock) {
-    this.docker = docker;
+    this(() -> docker, rootfsPolicy, observer, env, pushRetry, cancel, clock);
+  }
+
+  /**
+   * @param daemon asked for the daemon when a step first needs it: a reused build never does, so it
+   *     needs neither the daemon nor the wait for its client
+   */
+  public BuildPipeline(
+      Daemon daemon,
+      RootfsPolicy rootfsPolicy,
+      BuildObserver observer,
+      Map<String, String> env,
+      PushRetry pushRetry,
+      CancelSignal cancel,
+      Clock clock) {
+    this.daemon = daemon;
     this.rootfsPolicy = rootfsPolicy;
     this.observer = observer;
     this.env = Map.copyOf(env);
@@ -114,6 +130,7 @@ public final class BuildPipeline {
     private String imageId;
     private Long size;
     private Digest digest;
+    private boolean building;
 
     Run(Config config, String configText, BuildOptions options) {
       this.config = config;
@@ -147,7 +164,9 @@ public final class BuildPipeline {
       } catch (Exception e) {
         return result(BuildStatus.FAILED, message(e), false);
       } finally {
-        removeQuietly(temporaryTag);
+        if (building) {
+          removeQuietly(temporaryTag);
+        }
       }
     }
 
@@ -206,22 +225,23 @@ public final class BuildPipeline {
           config.from().isScratch()
               ? null
               : credentials.find(config.from().name().registryOrDefault()).orElse(null);
+      building = true;
       imageId =
           stage(
               "build",
               () ->
-                  new BuildImage(docker, cancel)
+                  new BuildImage(daemon.images(), cancel)
                       .call(
                           config,
                           dockerfile,
                           rootfs,
                           BuildImage.spec(temporaryTag, options, labels, base)));
-      size = docker.inspect(imageId).getSize();
+      size = daemon.images().inspect(imageId).getSize();
       if (!config.test().isEmpty()) {
         stage(
             "test",
             () -> {
-              new RunSmokeTest(docker, cancel).call(config, imageId);
+              new RunSmokeTest(daemon.images(), cancel).call(config, imageId);
               return null;
             });
       }
@@ -229,7 +249,7 @@ public final class BuildPipeline {
 
     private Void tag(List<Tag> tags) throws Exception {
       cancel.check();
-      new TagImage(docker).call(imageId, config.image(), tags, temporaryTag);
+      new TagImage(daemon.images()).call(imageId, config.image(), tags, temporaryTag);
       return null;
     }
 
@@ -242,7 +262,7 @@ public final class BuildPipeline {
           stage(
               "push",
               () ->
-                  new PushImage(docker, pushRetry, cancel)
+                  new PushImage(daemon.images(), pushRetry, cancel)
                       .call(config.image(), tags, credential.orElse(null)));
       stage(
           "verify",
@@ -253,7 +273,7 @@ public final class BuildPipeline {
           });
       if (options.removeAfterPush()) {
         for (Tag tag : tags) {
-          docker.remove(config.image() + ":" + tag);
+          daemon.images().remove(config.image() + ":" + tag);
         }
         LOG.info("Removed the local image after the push");
       }
@@ -271,7 +291,7 @@ public final class BuildPipeline {
 
     private void removeQuietly(String reference) {
       try {
-        docker.remove(reference);
+        daemon.images().remove(reference);
       } catch (DockerException e) {
         LOG.warn("Could not remove {}: {}", reference, e.getMessage());
       }
@@ -285,6 +305,12 @@ public final class BuildPipeline {
 
   private static String message(Exception e) {
     return e.getMessage() == null ? e.toString() : e.getMessage();
+  }
+
+  /** Where the pipeline gets the daemon from, once a step needs it. */
+  @FunctionalInterface
+  public interface Daemon {
+    DockerImages images() throws DaemonUnavailableException;
   }
 
   @FunctionalInterface

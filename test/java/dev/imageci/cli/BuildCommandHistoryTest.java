@@ -77,12 +77,15 @@ class BuildCommandHistoryTest {
   }
 
   @Test
-  void anUnchangedRebuildIsReusedUnlessForced() throws Exception {
+  void anUnchangedRebuildIsReusedWithoutTheDaemonUnlessForced() throws Exception {
     Path form = form("auto", "run: [\"echo unchanged\"]\n");
     JsonNode first = json(imageci(sqlite(), "build", form.toString(), "--push", "--json"));
     Files.writeString(form, Files.readString(form).replace("tag: auto", "tag: [auto, stable]"));
+    Map<String, String> noDaemon = new HashMap<>(sqlite());
+    noDaemon.put("DOCKER_HOST", "tcp://127.0.0.1:1");
 
-    JsonNode reused = json(imageci(sqlite(), "build", form.toString(), "--push", "--json"));
+    // The new tag goes to the registry directly: no daemon is needed for a reuse.
+    JsonNode reused = json(imageci(noDaemon, "build", form.toString(), "--push", "--json"));
     String stable = registryDigest("stable");
     JsonNode forced =
         json(imageci(sqlite(), "build", form.toString(), "--push", "--json", "--force"));

@@ -1,0 +1,96 @@
+package dev.imageci.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code scripts/imageci}, the launcher with a class data archive, run on a copy of the built jar.
+ * The {@code java} it runs is a wrapper that writes down its arguments, so the test sees how the
+ * archive was trained and that the next run uses it.
+ */
+class LauncherIT {
+
+  private static final Path LAUNCHER = Path.of("scripts", "imageci").toAbsolutePath();
+
+  @TempDir Path temp;
+
+  record Run(int status, String out, String err) {}
+
+  private Run launch(String... args) throws IOException, InterruptedException {
+    Path java = temp.resolve("java");
+    if (!Files.exists(java)) {
+      Files.writeString(
+          java,
+          "#!/bin/sh\nprintf '%s\\n' \"$*\" >>\""
+              + temp.resolve("java-calls")
+              + "\"\nexec \""
+              + Path.of(System.getProperty("java.home"), "bin", "java")
+              + "\" \"$@\"\n");
+      Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Files.copy(Path.of("target", "imageci.jar"), temp.resolve("imageci.jar"));
+    }
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                concat(List.of(LAUNCHER.toString()), List.of(args)).toArray(String[]::new))
+            .redirectOutput(temp.resolve("out").toFile())
+            .redirectError(temp.resolve("err").toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    Map<String, String> env = builder.environment();
+    env.put("IMAGECI_JAR", temp.resolve("imageci.jar").toString());
+    env.put("JAVA", java.toString());
+    env.put("IMAGECI_HOME", temp.resolve("home").toString());
+    Process process = builder.start();
+    if (!process.waitFor(3, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      throw new AssertionError("the launcher did not finish");
+    }
+    return new Run(
+        process.exitValue(),
+        Files.readString(temp.resolve("out"), StandardCharsets.UTF_8),
+        Files.readString(temp.resolve("err"), StandardCharsets.UTF_8));
+  }
+
+  private List<String> calls() throws IOException {
+    return Files.readAllLines(temp.resolve("java-calls"));
+  }
+
+  @Test
+  void theFirstRunTrainsAnArchiveOnABuildAndLaterRunsUseIt() throws Exception {
+    Run version = launch("--version");
+
+    assertThat(version.status()).as(version.err()).isZero();
+    assertThat(version.out()).startsWith("imageci ");
+    assertThat(temp.resolve("imageci.jsa")).isNotEmptyFile();
+    assertThat(calls().get(0)).contains("-XX:ArchiveClassesAtExit=").contains(" build ");
+    assertThat(calls().get(1))
+        .contains("-XX:SharedArchiveFile=" + temp.resolve("imageci.jsa"))
+        .endsWith("--version");
+    assertThat(temp.resolve("home")).as("the training keeps its history to itself").doesNotExist();
+
+    Path form = temp.resolve("image.yaml");
+    Files.writeString(
+        form, "image: registry.example.com/team/app\nfrom: registry.example.com/base/os:1\n");
+    Run render = launch("render", form.toString());
+
+    assertThat(render.status()).as(render.err()).isZero();
+    assertThat(render.out()).contains("FROM registry.example.com/base/os:1");
+    assertThat(calls()).hasSize(3);
+    assertThat(calls().get(2))
+        .contains("-XX:SharedArchiveFile=")
+        .contains("-XX:TieredStopAtLevel=1");
+  }
+
+  private static List<String> concat(List<String> first, List<String> second) {
+    return java.util.stream.Stream.concat(first.stream(), second.stream()).toList();
+  }
+}
