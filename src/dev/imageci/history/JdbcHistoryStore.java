@@ -149,6 +149,7 @@ public final class JdbcHistoryStore implements HistoryStore {
    */
   public static JdbcHistoryStore sqlite(Path file) {
     Path absolute = file.toAbsolutePath();
+    SqliteNativeLibrary.keepIn(absolute.resolveSibling("native"));
     Properties properties = new Properties();
     properties.setProperty("journal_mode", "WAL");
     properties.setProperty("synchronous", "NORMAL");

@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,20 +24,27 @@ class ImageCiJarIT {
   record Run(int status, String out, String err) {}
 
   private Run java(String... args) throws IOException, InterruptedException {
+    return java(List.of(), Map.of(), args);
+  }
+
+  private Run java(List<String> jvmOptions, Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
     assertThat(JAR).as("built by mvn package before the integration tests").isRegularFile();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
     command.add("-jar");
     command.add(JAR.toString());
     command.addAll(List.of(args));
     Path out = temp.resolve("out");
     Path err = temp.resolve("err");
-    Process process =
+    ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectOutput(out.toFile())
             .redirectError(err.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-            .start();
+            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    builder.environment().putAll(env);
+    Process process = builder.start();
     if (!process.waitFor(2, TimeUnit.MINUTES)) {
       process.destroyForcibly();
       throw new AssertionError("imageci did not finish: " + command);
@@ -77,5 +86,26 @@ class ImageCiJarIT {
   void theJarKnowsItsVersionAndHelp() throws Exception {
     assertThat(java("--version").out()).startsWith("imageci 0.1.0");
     assertThat(java("render", "--help").out()).startsWith("Usage: imageci render");
+  }
+
+  @Test
+  void theSqliteLibraryIsKeptInTheHomeInsteadOfCopiedToTmpEachRun() throws Exception {
+    // With no usable temporary directory the driver cannot copy its library out of the jar: the
+    // history then opens only from the copy kept in the home.
+    List<String> options = List.of("-Djava.io.tmpdir=" + temp.resolve("no-such-dir"));
+    Path home = temp.resolve("home");
+    Map<String, String> env = Map.of("IMAGECI_HOME", home.toString(), "IMAGECI_DB_URL", "");
+
+    Run first = java(options, env, "history");
+    Run second = java(options, env, "history");
+
+    assertThat(first.status()).as(first.err()).isZero();
+    assertThat(second.status()).as(second.err()).isZero();
+    assertThat(home.resolve("history.db")).isNotEmptyFile();
+    try (Stream<Path> kept = Files.list(home.resolve("native"))) {
+      assertThat(kept.map(p -> p.getFileName().toString()))
+          .singleElement()
+          .satisfies(name -> assertThat(name).matches("libsqlitejdbc-[0-9a-f]+\\.so"));
+    }
   }
 }
