@@ -1,7 +1,6 @@
 package dev.imageci.render;
 
 import dev.imageci.config.Problem;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +21,7 @@ final class DockerfileLimits {
   /** One line of the Dockerfile, without its newline, and the config field it comes from. */
   record Line(String field, String text) {
     int bytes() {
-      return text.getBytes(StandardCharsets.UTF_8).length + 1;
+      return utf8Length(text) + 1;
     }
   }
 
@@ -65,6 +64,30 @@ final class DockerfileLimits {
               null));
     }
     return problems;
+  }
+
+  /**
+   * The length {@code text.getBytes(UTF_8)} would have, without encoding it: a lone surrogate
+   * becomes one replacement byte there, so it counts one here.
+   */
+  static int utf8Length(String text) {
+    int bytes = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        bytes += 1;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        bytes += 4;
+        i++;
+      } else {
+        bytes += Character.isSurrogate(c) ? 1 : 3;
+      }
+    }
+    return bytes;
   }
 
   private static String topLevel(String field) {
