@@ -30,12 +30,10 @@ final class DockerfileLimits {
   /** Problems for lines that are too long, or for the field that makes the whole too large. */
   static List<Problem> check(List<Line> lines) {
     List<Problem> problems = new ArrayList<>();
-    Map<String, Integer> bytesByField = new LinkedHashMap<>();
     int total = 0;
     for (Line line : lines) {
       int bytes = line.bytes();
       total += bytes;
-      bytesByField.merge(topLevel(line.field()), bytes, Integer::sum);
       if (bytes > MAX_LINE_BYTES) {
         problems.add(
             new Problem(
@@ -49,21 +47,38 @@ final class DockerfileLimits {
       }
     }
     if (problems.isEmpty() && total > MAX_DOCKERFILE_BYTES) {
-      Map.Entry<String, Integer> largest =
-          bytesByField.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
-      problems.add(
-          new Problem(
-              largest.getKey(),
-              "makes up "
-                  + largest.getValue()
-                  + " bytes of a "
-                  + total
-                  + "-byte Dockerfile; at most "
-                  + MAX_DOCKERFILE_BYTES
-                  + " bytes are allowed in all (shorten it, or move the content into the rootfs)",
-              null));
+      problems.add(tooLarge(lines, total));
     }
     return problems;
+  }
+
+  /** The length of the Dockerfile the lines make, in chars, with a newline after each. */
+  static int chars(List<Line> lines) {
+    int total = 0;
+    for (Line line : lines) {
+      total += line.text().length() + 1;
+    }
+    return total;
+  }
+
+  // Names the top-level field whose lines weigh most; worked out only for a refused Dockerfile.
+  private static Problem tooLarge(List<Line> lines, int total) {
+    Map<String, Integer> bytesByField = new LinkedHashMap<>();
+    for (Line line : lines) {
+      bytesByField.merge(topLevel(line.field()), line.bytes(), Integer::sum);
+    }
+    Map.Entry<String, Integer> largest =
+        bytesByField.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
+    return new Problem(
+        largest.getKey(),
+        "makes up "
+            + largest.getValue()
+            + " bytes of a "
+            + total
+            + "-byte Dockerfile; at most "
+            + MAX_DOCKERFILE_BYTES
+            + " bytes are allowed in all (shorten it, or move the content into the rootfs)",
+        null);
   }
 
   /**
