@@ -24,7 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 
 /**
  * Reads an image form from YAML or JSON and validates it, reporting every problem at once.
@@ -65,8 +64,6 @@ public final class ConfigReader {
   /** Labels imageci sets itself at build time; a form may not set them. */
   public static final List<String> RESERVED_LABELS =
       List.of("org.opencontainers.image.created", "org.opencontainers.image.revision");
-
-  private static final Pattern URL_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:");
 
   private final List<Problem> problems = new ArrayList<>();
 
@@ -481,7 +478,7 @@ public final class ConfigReader {
         return null;
       }
     }
-    if (URL_SCHEME.matcher(source).lookingAt()) {
+    if (Names.hasUrlScheme(source)) {
       problem(
           field,
           "must be a file path or an http(s) URL; other schemes are not supported",

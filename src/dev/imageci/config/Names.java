@@ -120,6 +120,23 @@ final class Names {
     return true;
   }
 
+  /** {@code [A-Za-z][A-Za-z0-9+.-]*:} at the start: a URL scheme such as {@code ftp:}. */
+  static boolean hasUrlScheme(String text) {
+    if (text.isEmpty() || !isLetter(text.charAt(0))) {
+      return false;
+    }
+    for (int i = 1; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == ':') {
+        return true;
+      }
+      if (!isLetterOrDigit(c) && c != '+' && c != '.' && c != '-') {
+        return false;
+      }
+    }
+    return false;
+  }
+
   private static boolean isDigit(char c) {
     return c >= '0' && c <= '9';
   }

@@ -20,12 +20,14 @@ class NamesTest {
   private static final Pattern USER = Pattern.compile(NAME_OR_ID + "(?::" + NAME_OR_ID + ")?");
   private static final Pattern PORT = Pattern.compile("([0-9]{1,5})(?:/(tcp|udp|sctp))?");
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+  private static final Pattern URL_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:");
 
   @Property(tries = 3000)
   void everyMatcherAgreesWithItsExpression(@ForAll("texts") String text) {
     assertThat(Names.isEnvName(text)).isEqualTo(ENV_NAME.matcher(text).matches());
     assertThat(Names.isLabelKey(text)).isEqualTo(LABEL_KEY.matcher(text).matches());
     assertThat(Names.isUser(text)).isEqualTo(USER.matcher(text).matches());
+    assertThat(Names.hasUrlScheme(text)).isEqualTo(URL_SCHEME.matcher(text).lookingAt());
   }
 
   @Property(tries = 3000)
@@ -64,7 +66,7 @@ class NamesTest {
 
   @Provide
   Arbitrary<String> texts() {
-    return Arbitraries.strings().withChars("aZ_09.-/: é").ofMinLength(0).ofMaxLength(14);
+    return Arbitraries.strings().withChars("aZ_09.-+/: é").ofMinLength(0).ofMaxLength(14);
   }
 
   @Provide
