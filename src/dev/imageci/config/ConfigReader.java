@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiFunction;
-import java.util.regex.Pattern;
+import java.util.function.Predicate;
 
 /**
  * Reads an image form from YAML or JSON and validates it, reporting every problem at once.
@@ -63,15 +63,6 @@ public final class ConfigReader {
 
   /** Labels imageci sets itself at build time; a form may not set them. */
   public static final List<String> RESERVED_LABELS = List.of("org.opencontainers.image.revision");
-
-  private static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,255}");
-  private static final Pattern LABEL_KEY =
-      Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9._/-]{0,254}[A-Za-z0-9])?");
-  private static final Pattern PORT = Pattern.compile("([0-9]{1,5})(?:/(tcp|udp|sctp))?");
-  // Portable user and group names (POSIX), or numeric ids.
-  private static final String NAME_OR_ID = "(?:[A-Za-z_][A-Za-z0-9._-]{0,31}|[0-9]{1,10})";
-  private static final Pattern USER = Pattern.compile(NAME_OR_ID + "(?::" + NAME_OR_ID + ")?");
-  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
   private final List<Problem> problems = new ArrayList<>();
 
@@ -151,7 +142,7 @@ public final class ConfigReader {
     List<String> run = list(root.get("run"), "run", this::command);
     List<String> runAfter = list(root.get("runAfterRootfs"), "runAfterRootfs", this::command);
     Map<String, String> env =
-        map(root.get("env"), "env", ENV_KEY, "a letter or _ then letters, digits or _");
+        map(root.get("env"), "env", Names::isEnvName, "a letter or _ then letters, digits or _");
     String workdir = optional(root.get("workdir"), "workdir", this::absolutePath);
     String user = optional(root.get("user"), "user", this::user);
     List<String> expose = list(root.get("expose"), "expose", this::port);
@@ -316,7 +307,8 @@ public final class ConfigReader {
     return values;
   }
 
-  private Map<String, String> map(JsonNode node, String field, Pattern keys, String keyRule) {
+  private Map<String, String> map(
+      JsonNode node, String field, Predicate<String> keys, String keyRule) {
     Map<String, String> values = new LinkedHashMap<>();
     if (absent(node)) {
       return values;
@@ -333,7 +325,7 @@ public final class ConfigReader {
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> entry = it.next();
       String path = field + "." + entry.getKey();
-      if (!keys.matcher(entry.getKey()).matches()) {
+      if (!keys.test(entry.getKey())) {
         problem(path, "is not a valid name: expected " + keyRule, Text.show(entry.getKey()));
         continue;
       }
@@ -485,7 +477,7 @@ public final class ConfigReader {
         return null;
       }
     }
-    if (source.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*")) {
+    if (Names.hasUrlScheme(source)) {
       problem(
           field,
           "must be a file path or an http(s) URL; other schemes are not supported",
@@ -510,7 +502,7 @@ public final class ConfigReader {
 
   private String sha256(String field, String text) {
     String hex = text.startsWith("sha256:") ? text.substring(7) : text;
-    if (!SHA256.matcher(hex).matches()) {
+    if (!Names.isSha256Hex(hex)) {
       problem(
           field, "must be 64 lowercase hex digits (optionally after 'sha256:')", Text.show(text));
       return null;
@@ -589,7 +581,7 @@ public final class ConfigReader {
     if (!singleLine(field, text, 65)) {
       return null;
     }
-    if (!USER.matcher(text).matches()) {
+    if (!Names.isUser(text)) {
       problem(
           field,
           "must be a user name or numeric uid, optionally followed by ':' and a group"
@@ -601,10 +593,7 @@ public final class ConfigReader {
   }
 
   private String port(String field, String text) {
-    var matcher = PORT.matcher(text);
-    if (!matcher.matches()
-        || matcher.group(1).startsWith("0")
-        || Integer.parseInt(matcher.group(1)) > 65535) {
+    if (!Names.isPort(text)) {
       problem(
           field,
           "must be a port from 1 to 65535 without leading zeros, optionally with /tcp, /udp or"
@@ -620,7 +609,7 @@ public final class ConfigReader {
         map(
             node,
             "labels",
-            LABEL_KEY,
+            Names::isLabelKey,
             "letters, digits, '.', '_', '/' or '-', starting and ending"
                 + " with a letter or digit (e.g. com.example.team)");
     for (String reserved : RESERVED_LABELS) {

@@ -11,11 +11,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.util.List;
-import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * Reads YAML or JSON into a tree whose scalars keep the exact text the user wrote.
@@ -27,16 +24,19 @@ import org.yaml.snakeyaml.LoaderOptions;
  */
 final class SourceTree {
 
-  private static final int MAX_DEPTH = 8;
+  static final int MAX_DEPTH = 8;
   private static final JsonFactory JSON =
       JsonFactory.builder().streamReadConstraints(limits()).build();
-  private static final YAMLFactory YAML = yamlFactory();
 
   private SourceTree() {}
 
   /** Parses {@code text}; syntax errors and structural refusals are added to {@code problems}. */
   static JsonNode parse(String text, boolean json, List<Problem> problems) {
-    try (JsonParser parser = (json ? JSON : YAML).createParser(text)) {
+    return json ? parseJson(text, problems) : YamlTree.parse(text, problems);
+  }
+
+  private static JsonNode parseJson(String text, List<Problem> problems) {
+    try (JsonParser parser = JSON.createParser(text)) {
       JsonToken first = parser.nextToken();
       if (first == null) {
         problems.add(new Problem("(config)", "is empty; expected a mapping of fields", null));
@@ -48,9 +48,7 @@ final class SourceTree {
       }
       return root;
     } catch (JsonProcessingException e) {
-      problems.add(
-          new Problem(
-              "(config)", "is not valid " + (json ? "JSON" : "YAML") + ": " + describe(e), null));
+      problems.add(new Problem("(config)", "is not valid JSON: " + describe(e), null));
       return null;
     } catch (IOException e) {
       problems.add(new Problem("(config)", "could not be read: " + e.getMessage(), null));
@@ -60,11 +58,6 @@ final class SourceTree {
 
   private static JsonNode readValue(
       JsonParser parser, String path, int depth, List<Problem> problems) throws IOException {
-    if (parser instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
-      problems.add(
-          new Problem(label(path), "uses a YAML alias; write the value out instead", null));
-      return MissingNode.getInstance();
-    }
     JsonToken token = parser.currentToken();
     if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
       if (depth >= MAX_DEPTH) {
@@ -79,12 +72,6 @@ final class SourceTree {
     }
     if (token == JsonToken.VALUE_NULL) {
       return JsonNodeFactory.instance.nullNode();
-    }
-    if (token == JsonToken.VALUE_EMBEDDED_OBJECT) {
-      problems.add(
-          new Problem(
-              label(path), "uses a YAML binary value (!!binary); write text instead", null));
-      return MissingNode.getInstance();
     }
     // Numbers and booleans keep their source text: "01" stays "01", "1.10" stays "1.10".
     return TextNode.valueOf(parser.getText());
@@ -138,19 +125,6 @@ final class SourceTree {
         .maxNestingDepth(64)
         .maxStringLength(ConfigReader.MAX_CONFIG_BYTES)
         .maxNameLength(1024)
-        .build();
-  }
-
-  private static YAMLFactory yamlFactory() {
-    LoaderOptions options = new LoaderOptions();
-    options.setAllowDuplicateKeys(true); // reported by readObject, with the field path
-    options.setMaxAliasesForCollections(0);
-    options.setNestingDepthLimit(64);
-    options.setCodePointLimit(ConfigReader.MAX_CONFIG_BYTES);
-    return YAMLFactory.builder()
-        .loaderOptions(options)
-        .streamReadConstraints(limits())
-        .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL) // "workdir:" with nothing is absent
         .build();
   }
 }

@@ -1,7 +1,5 @@
 package dev.imageci.image;
 
-import java.util.regex.Pattern;
-
 /**
  * An image repository name such as {@code r.example.com/team/nginx}, without tag or digest.
  *
@@ -9,19 +7,13 @@ import java.util.regex.Pattern;
  */
 public record ImageName(String registry, String path) {
 
-  private static final String COMPONENT = "[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*";
-  private static final Pattern PATH = Pattern.compile(COMPONENT + "(?:/" + COMPONENT + ")*");
-  private static final Pattern DOMAIN =
-      Pattern.compile(
-          "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*"
-              + "(?::[0-9]+)?|\\[[0-9a-fA-F:.]+\\](?::[0-9]+)?");
   private static final int MAX_LENGTH = 255;
 
   public ImageName {
-    if (registry != null && !DOMAIN.matcher(registry).matches()) {
+    if (registry != null && !ReferenceGrammar.isDomain(registry)) {
       throw new IllegalArgumentException("invalid registry host '" + registry + "'");
     }
-    if (path == null || !PATH.matcher(path).matches()) {
+    if (path == null || !ReferenceGrammar.isPath(path)) {
       throw new IllegalArgumentException(
           "invalid repository path '" + path + "': lowercase letters, digits and . _ - / only");
     }

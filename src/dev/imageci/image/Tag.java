@@ -1,7 +1,5 @@
 package dev.imageci.image;
 
-import java.util.regex.Pattern;
-
 /**
  * An image tag. The word {@code auto} asks for the next number in the image's own sequence.
  *
@@ -9,11 +7,10 @@ import java.util.regex.Pattern;
  */
 public record Tag(String value) {
 
-  private static final Pattern TAG = Pattern.compile("[\\w][\\w.-]{0,127}");
   public static final Tag AUTO = new Tag("auto");
 
   public Tag {
-    if (value == null || !TAG.matcher(value).matches()) {
+    if (value == null || !ReferenceGrammar.isTag(value)) {
       throw new IllegalArgumentException(
           "invalid tag '"
               + value

@@ -1,7 +1,6 @@
 package dev.imageci.render;
 
 import dev.imageci.config.Problem;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +21,7 @@ final class DockerfileLimits {
   /** One line of the Dockerfile, without its newline, and the config field it comes from. */
   record Line(String field, String text) {
     int bytes() {
-      return text.getBytes(StandardCharsets.UTF_8).length + 1;
+      return utf8Length(text) + 1;
     }
   }
 
@@ -31,12 +30,10 @@ final class DockerfileLimits {
   /** Problems for lines that are too long, or for the field that makes the whole too large. */
   static List<Problem> check(List<Line> lines) {
     List<Problem> problems = new ArrayList<>();
-    Map<String, Integer> bytesByField = new LinkedHashMap<>();
     int total = 0;
     for (Line line : lines) {
       int bytes = line.bytes();
       total += bytes;
-      bytesByField.merge(topLevel(line.field()), bytes, Integer::sum);
       if (bytes > MAX_LINE_BYTES) {
         problems.add(
             new Problem(
@@ -50,21 +47,62 @@ final class DockerfileLimits {
       }
     }
     if (problems.isEmpty() && total > MAX_DOCKERFILE_BYTES) {
-      Map.Entry<String, Integer> largest =
-          bytesByField.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
-      problems.add(
-          new Problem(
-              largest.getKey(),
-              "makes up "
-                  + largest.getValue()
-                  + " bytes of a "
-                  + total
-                  + "-byte Dockerfile; at most "
-                  + MAX_DOCKERFILE_BYTES
-                  + " bytes are allowed in all (shorten it, or move the content into the rootfs)",
-              null));
+      problems.add(tooLarge(lines, total));
     }
     return problems;
+  }
+
+  /** The length of the Dockerfile the lines make, in chars, with a newline after each. */
+  static int chars(List<Line> lines) {
+    int total = 0;
+    for (Line line : lines) {
+      total += line.text().length() + 1;
+    }
+    return total;
+  }
+
+  // Names the top-level field whose lines weigh most; worked out only for a refused Dockerfile.
+  private static Problem tooLarge(List<Line> lines, int total) {
+    Map<String, Integer> bytesByField = new LinkedHashMap<>();
+    for (Line line : lines) {
+      bytesByField.merge(topLevel(line.field()), line.bytes(), Integer::sum);
+    }
+    Map.Entry<String, Integer> largest =
+        bytesByField.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
+    return new Problem(
+        largest.getKey(),
+        "makes up "
+            + largest.getValue()
+            + " bytes of a "
+            + total
+            + "-byte Dockerfile; at most "
+            + MAX_DOCKERFILE_BYTES
+            + " bytes are allowed in all (shorten it, or move the content into the rootfs)",
+        null);
+  }
+
+  /**
+   * The length {@code text.getBytes(UTF_8)} would have, without encoding it: a lone surrogate
+   * becomes one replacement byte there, so it counts one here.
+   */
+  static int utf8Length(String text) {
+    int bytes = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        bytes += 1;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        bytes += 4;
+        i++;
+      } else {
+        bytes += Character.isSurrogate(c) ? 1 : 3;
+      }
+    }
+    return bytes;
   }
 
   private static String topLevel(String field) {

@@ -76,11 +76,13 @@ public final class DockerfileRenderer {
    */
   public String render(Config config) throws ConfigException {
     Map<String, Object> model = model(config);
-    List<Problem> problems = DockerfileLimits.check(lines(config, model));
+    List<DockerfileLimits.Line> lines = lines(config, model);
+    List<Problem> problems = DockerfileLimits.check(lines);
     if (!problems.isEmpty()) {
       throw new ConfigException(SOURCE, problems);
     }
-    StringWriter out = new StringWriter();
+    // Sized for the whole Dockerfile, so that writing it never regrows the buffer.
+    StringWriter out = new StringWriter(DockerfileLimits.chars(lines));
     try {
       template.process(model, out);
     } catch (TemplateException | IOException e) {
@@ -97,11 +99,10 @@ public final class DockerfileRenderer {
         "remarks",
         config.remarks() == null ? List.of() : DockerfileSyntax.comment(config.remarks()));
     model.put("env", keyValues(config.env()));
-    model.put("run", config.run().stream().map(DockerfileSyntax::run).toList());
+    model.put("run", runs(config.run()));
     model.put("rootfs", config.rootfs() == null ? "" : rootfsContextName(config.rootfs()));
     model.put("workdir", config.workdir() == null ? "" : DockerfileSyntax.word(config.workdir()));
-    model.put(
-        "runAfterRootfs", config.runAfterRootfs().stream().map(DockerfileSyntax::run).toList());
+    model.put("runAfterRootfs", runs(config.runAfterRootfs()));
     model.put("user", config.user() == null ? "" : DockerfileSyntax.word(config.user()));
     model.put("expose", config.expose());
     model.put("volumes", config.volumes().isEmpty() ? "" : volumes(config.volumes()));
@@ -170,6 +171,14 @@ public final class DockerfileRenderer {
     if (present) {
       lines.add(new DockerfileLimits.Line(field, keyword + argument));
     }
+  }
+
+  private static List<String> runs(List<String> commands) {
+    List<String> arguments = new ArrayList<>(commands.size());
+    for (String command : commands) {
+      arguments.add(DockerfileSyntax.run(command));
+    }
+    return arguments;
   }
 
   private static List<String> keyValues(Map<String, String> values) {

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Every escape the Dockerfile needs, in one place. Each method turns a validated form value into
@@ -22,8 +21,6 @@ import java.util.regex.Pattern;
  */
 final class DockerfileSyntax {
 
-  // Characters that mean nothing to the builder's word processing (quotes, '$', '\', spaces).
-  private static final Pattern PLAIN_WORD = Pattern.compile("[A-Za-z0-9_./@+=,:%-]+");
   // The streaming generator alone: databind's ObjectMapper would load some 400 more classes at
   // start-up to write what is only ever a list of strings.
   private static final JsonFactory JSON =
@@ -36,7 +33,7 @@ final class DockerfileSyntax {
    * quotes: double-quoted with {@code \ " $} escaped, so the image gets the value literally.
    */
   static String word(String value) {
-    if (!value.isEmpty() && PLAIN_WORD.matcher(value).matches()) {
+    if (isPlainWord(value)) {
       return value;
     }
     StringBuilder quoted = new StringBuilder(value.length() + 2).append('"');
@@ -48,6 +45,23 @@ final class DockerfileSyntax {
       quoted.append(c);
     }
     return quoted.append('"').toString();
+  }
+
+  // Only characters that mean nothing to the builder's word processing (not quotes, '$', '\',
+  // spaces): [A-Za-z0-9_./@+=,:%-]+, checked by hand as it runs for every value rendered.
+  private static boolean isPlainWord(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      boolean plain =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || "_./@+=,:%-".indexOf(c) >= 0;
+      if (!plain) {
+        return false;
+      }
+    }
+    return !value.isEmpty();
   }
 
   /** {@code key=value} for ENV and LABEL; keys are validated to plain names. */

@@ -65,10 +65,7 @@ public class RenderBenchmark {
     renderer = new DockerfileRenderer();
     json =
         new com.fasterxml.jackson.databind.ObjectMapper()
-            .writeValueAsString(
-                new com.fasterxml.jackson.databind.ObjectMapper(
-                        new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
-                    .readTree(YAML));
+            .writeValueAsString(new org.yaml.snakeyaml.Yaml().load(YAML));
     parsed = ConfigReader.parse(YAML, false, BASE_DIR, "web.yaml");
   }
 

@@ -3,6 +3,12 @@ package dev.imageci.render;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.regex.Pattern;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,6 +29,18 @@ class DockerfileSyntaxTest {
     assertThat(DockerfileSyntax.word("C:\\dir\\")).isEqualTo("\"C:\\\\dir\\\\\"");
     assertThat(DockerfileSyntax.word("`id` 'x' #")).isEqualTo("\"`id` 'x' #\"");
     assertThat(DockerfileSyntax.word("caf\u00e9")).isEqualTo("\"caf\u00e9\"");
+  }
+
+  @Property(tries = 3000)
+  void aWordIsBareExactlyWhenEveryCharacterIsPlain(@ForAll("words") String value) {
+    boolean plain = Pattern.compile("[A-Za-z0-9_./@+=,:%-]+").matcher(value).matches();
+
+    assertThat(DockerfileSyntax.word(value).equals(value)).isEqualTo(plain);
+  }
+
+  @Provide
+  Arbitrary<String> words() {
+    return Arbitraries.strings().withChars("aZ09_./@+=,:%- $\\\"'#`é\t").ofMaxLength(8);
   }
 
   @Test
