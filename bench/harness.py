@@ -606,7 +606,8 @@ def main():
     parser.add_argument("--startup-reps", type=int, default=20)
     parser.add_argument("--small-rootfs-mib", type=int, default=8)
     parser.add_argument("--big-rootfs-mib", type=int, default=1024)
-    parser.add_argument("--jmh-warmups", type=int, default=6)  # about 12 s: YAML reading compiles late on one core
+    # About 12 s of warm-up: on one core the YAML reader is compiled late.
+    parser.add_argument("--jmh-warmups", type=int, default=6)
     parser.add_argument("--jmh-iterations", type=int, default=5)
     parser.add_argument("--history-records", type=int, default=1_000_000)
     parser.add_argument("--history-queries", type=int, default=1000)
