@@ -84,13 +84,17 @@ final class ChunkPipe {
       handOver(END);
     }
 
-    /** Ends the stream with {@code failure}: the reader gets it instead of the end. */
+    /** Ends the stream with {@code failure}: the reader gets the bytes so far, then it. */
     void fail(IOException failure) {
       if (ended) {
         return;
       }
       ended = true;
       try {
+        if (buffer != null && length > 0) {
+          handOver(new Chunk(buffer, length, null)); // what was written before the failure
+          buffer = null;
+        }
         handOver(new Chunk(new byte[0], 0, failure));
       } catch (IOException e) {
         // The reader has gone away; nobody is left to tell.
