@@ -50,9 +50,12 @@ public final class RootfsPreparer {
       return prepareDownload(rootfs);
     }
     String label = rootfs.describe();
+    HashAhead.Result early = HashAhead.take(rootfs.path());
     try (InputStream in = Files.newInputStream(rootfs.path())) {
-      FileStamp before = FileStamp.of(rootfs.path());
-      Inspection hash = InspectRootfsArchive.hash(in, label);
+      FileStamp now = FileStamp.of(rootfs.path());
+      boolean reuse = early != null && early.before().equals(now);
+      FileStamp before = reuse ? early.before() : now;
+      Inspection hash = reuse ? early.hash() : InspectRootfsArchive.hash(in, label);
       if (!before.equals(FileStamp.of(rootfs.path())) || before.size() != hash.size()) {
         throw new RootfsException("rootfs " + label + " changed while it was being hashed");
       }
@@ -65,6 +68,17 @@ public final class RootfsPreparer {
           new PendingCheck(policy, rootfs.allowSetuid(), label, before));
     } catch (IOException e) {
       throw unreadable(label, e);
+    }
+  }
+
+  /**
+   * Starts hashing a local rootfs on a thread of its own, for a later {@link #prepareForUpload} of
+   * the same file to take instead of hashing it then; does nothing for a URL. Errors wait for that
+   * later call, which reports them.
+   */
+  public static void hashAhead(Rootfs rootfs) {
+    if (!rootfs.isRemote()) {
+      HashAhead.start(rootfs.path(), rootfs.describe());
     }
   }
 

@@ -444,6 +444,41 @@ class RootfsPreparerTest {
         .hasMessage("rootfs " + file + ": no such file");
   }
 
+  @Test
+  void prepareForUploadTakesTheHashStartedAheadOfAnUnchangedFile() throws Exception {
+    Path file = goodRootfs().zeros("big", 3 << 20).write(dir.resolve("r.tar"), Compression.NONE);
+
+    RootfsPreparer.hashAhead(local(file, null, false));
+    PreparedRootfs prepared = preparer.prepareForUpload(local(file, null, false));
+
+    assertThat(prepared.sha256()).isEqualTo(Tarballs.sha256(Files.readAllBytes(file)));
+    assertThat(prepared.size()).isEqualTo(Files.size(file));
+  }
+
+  @Test
+  void prepareForUploadHashesAgainAFileRewrittenAfterItsHashAhead() throws Exception {
+    Path file = goodRootfs().zeros("big", 3 << 20).write(dir.resolve("r.tar"), Compression.NONE);
+    RootfsPreparer.hashAhead(local(file, null, false));
+    Files.write(file, tar().file("other", "content").bytes(Compression.NONE));
+    Files.setLastModifiedTime(
+        file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+
+    PreparedRootfs prepared = preparer.prepareForUpload(local(file, null, false));
+
+    assertThat(prepared.sha256()).isEqualTo(Tarballs.sha256(Files.readAllBytes(file)));
+    assertThat(prepared.size()).isEqualTo(Files.size(file));
+  }
+
+  @Test
+  void aFailedHashAheadIsReportedByPrepareForUpload() {
+    Path file = dir.resolve("missing.tar");
+    RootfsPreparer.hashAhead(local(file, null, false));
+
+    assertThatThrownBy(() -> preparer.prepareForUpload(local(file, null, false)))
+        .isInstanceOf(RootfsException.class)
+        .hasMessage("rootfs " + file + ": no such file");
+  }
+
   static Rootfs local(Path file, String sha256, boolean allowSetuid) {
     return new Rootfs(file, null, sha256, allowSetuid);
   }
