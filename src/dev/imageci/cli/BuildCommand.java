@@ -119,6 +119,7 @@ final class BuildCommand implements Callable<Integer> {
     }
     Map<String, String> env = System.getenv();
     String text = readText();
+    // Limitation: the upload still starts seconds in: the daemon client and history load first.
     hashRootfsAhead();
     BuildResult result;
     CancelSignal cancel = new CancelSignal();

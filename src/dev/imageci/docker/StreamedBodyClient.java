@@ -66,6 +66,7 @@ final class StreamedBodyClient implements DockerHttpClient {
   static DockerHttpClient wrap(
       DockerHttpClient others, URI dockerHost, SSLConfig ssl, Duration connectTimeout) {
     String scheme = dockerHost.getScheme();
+    // Limitation: a Windows named pipe keeps docker-java's 4 KiB chunks; no pipe socket here.
     if (!"unix".equals(scheme) && !"tcp".equals(scheme)) {
       return others;
     }
