@@ -6,6 +6,7 @@ import dev.imageci.config.ConfigException;
 import dev.imageci.config.ConfigReader;
 import dev.imageci.config.Problem;
 import dev.imageci.context.RootfsPolicy;
+import dev.imageci.context.RootfsPreparer;
 import dev.imageci.docker.CancelSignal;
 import dev.imageci.docker.DaemonUnavailableException;
 import dev.imageci.docker.DockerConnection;
@@ -120,6 +121,8 @@ final class BuildCommand implements Callable<Integer> {
     // hides most of the Docker client's start-up.
     CompletableFuture<DockerConnection> daemon = connectInBackground();
     String text = readText();
+    // Limitation: the upload waits for the JVM, the history and the Docker client to start.
+    hashRootfsAhead();
     CancelSignal cancel = new CancelSignal();
     BuildResult result;
     try (Signals signals = Signals.onTermination(cancel);
@@ -219,6 +222,22 @@ final class BuildCommand implements Callable<Integer> {
             .failed("invalid config: " + problems);
       }
       throw e;
+    }
+  }
+
+  /**
+   * Starts hashing a local rootfs now, on a second core, while the daemon connection and the
+   * history are set up; the pipeline takes the hash. A form that cannot be read is left to the
+   * pipeline to report.
+   */
+  private void hashRootfsAhead() {
+    try {
+      Config form = ConfigReader.read(config);
+      if (form.rootfs() != null) {
+        RootfsPreparer.hashAhead(form.rootfs());
+      }
+    } catch (ConfigException | RuntimeException e) {
+      // Read again, and reported, by the pipeline.
     }
   }
 

@@ -44,8 +44,18 @@ enum ArchiveFormat {
     return TAR;
   }
 
+  /** Refuses a format that cannot be read here, before any of it is read. */
+  void checkSupported() throws UnsupportedFormatException {
+    if (this == ZSTD) {
+      throw new UnsupportedFormatException(
+          // Limitation: zstd is refused because its reader needs a native library.
+          "it is zstd-compressed, which imageci cannot check; use gzip, bzip2 or xz");
+    }
+  }
+
   /** The uncompressed tar stream; concatenated gzip members are read as one, as gunzip does. */
   InputStream decompress(InputStream in) throws IOException {
+    checkSupported();
     return switch (this) {
       case GZIP ->
           GzipCompressorInputStream.builder()
@@ -54,11 +64,7 @@ enum ArchiveFormat {
               .get();
       case BZIP2 -> new BZip2CompressorInputStream(in, true);
       case XZ -> new XZCompressorInputStream(in, true, XZ_MEMORY_LIMIT_KIB);
-      case ZSTD ->
-          throw new UnsupportedFormatException(
-              // Limitation: zstd is refused because its reader needs a native library.
-              "it is zstd-compressed, which imageci cannot check; use gzip, bzip2 or xz");
-      case TAR -> in;
+      case ZSTD, TAR -> in; // zstd never gets here: checkSupported refused it
     };
   }
 

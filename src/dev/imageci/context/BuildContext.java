@@ -3,8 +3,6 @@ package dev.imageci.context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,18 +12,22 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
- * The build context the daemon receives: a tar with the Dockerfile and, when the form has one, the
- * rootfs archive under the name the ADD line uses. It is written while the daemon reads it, never
+ * The build context the daemon receives: a tar with the rootfs archive under the name the ADD line
+ * uses, when the form has one, then the Dockerfile. It is written while the daemon reads it, never
  * held whole in memory nor copied to a temporary file.
+ *
+ * <p>A rootfs whose entries are still to be checked is checked on its way into the tar. The
+ * Dockerfile goes last, so a context cut short by a refused rootfs has none: the daemon cannot
+ * start a single step from it, whatever it makes of the bytes that did arrive.
  */
 public final class BuildContext {
 
-  private static final int PIPE_BUFFER = 256 * 1024;
   // Fixed times and owners keep the context's bytes the same for the same inputs.
   private static final FileTime EPOCH = FileTime.from(Instant.EPOCH);
 
   private final String dockerfile;
-  private final Path rootfs;
+  private final Path rootfsFile;
+  private final PreparedRootfs rootfs;
   private final String rootfsName;
 
   /**
@@ -34,60 +36,75 @@ public final class BuildContext {
    * @param rootfsName its name in the context, as the Dockerfile's ADD line names it
    */
   public BuildContext(String dockerfile, Path rootfs, String rootfsName) {
+    this(dockerfile, rootfs, null, rootfsName);
+  }
+
+  private BuildContext(
+      String dockerfile, Path rootfsFile, PreparedRootfs rootfs, String rootfsName) {
     this.dockerfile = dockerfile;
+    this.rootfsFile = rootfsFile;
     this.rootfs = rootfs;
     this.rootfsName = rootfsName;
   }
 
-  /** Writes the context tar to {@code out}. */
+  /**
+   * A context with a prepared rootfs (or none, when null), whose entries it checks as it sends them
+   * when the preparer left them unchecked.
+   */
+  public static BuildContext of(String dockerfile, PreparedRootfs rootfs, String rootfsName) {
+    return new BuildContext(dockerfile, rootfs == null ? null : rootfs.file(), rootfs, rootfsName);
+  }
+
+  /**
+   * Writes the context tar to {@code out}.
+   *
+   * @throws IOException also when the rootfs is refused: then before the Dockerfile is written
+   */
   public void writeTo(OutputStream out) throws IOException {
     TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
     tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
     tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+    if (rootfsFile != null) {
+      PreparedRootfs prepared =
+          rootfs != null
+              ? rootfs
+              : new PreparedRootfs(rootfsFile, null, Files.size(rootfsFile), false);
+      tar.putArchiveEntry(entry(rootfsName, prepared.size()));
+      new CopyRootfs().call(prepared, tar);
+      tar.closeArchiveEntry();
+    }
     byte[] dockerfileBytes = dockerfile.getBytes(StandardCharsets.UTF_8);
     tar.putArchiveEntry(entry("Dockerfile", dockerfileBytes.length));
     tar.write(dockerfileBytes);
     tar.closeArchiveEntry();
-    if (rootfs != null) {
-      tar.putArchiveEntry(entry(rootfsName, Files.size(rootfs)));
-      Files.copy(rootfs, tar);
-      tar.closeArchiveEntry();
-    }
     tar.finish();
     tar.flush();
   }
 
   /**
    * A stream of the context tar, produced by a background thread as it is read. A failure while
-   * writing surfaces as an IOException from {@code read}.
+   * writing surfaces as an IOException from {@code read}, never as an early end.
    */
-  public InputStream open() throws IOException {
-    PipedInputStream in = new FailingPipe(PIPE_BUFFER);
-    PipedOutputStream out = new PipedOutputStream(in);
+  public Stream open() {
+    ChunkPipe pipe = new ChunkPipe();
+    Stream stream = new Stream(pipe.source());
     Thread writer =
         new Thread(
             () -> {
               try {
-                writeTo(out);
+                writeTo(pipe.sink());
+                pipe.sink().finish();
               } catch (IOException | RuntimeException e) {
-                // Recorded before the pipe closes, so the reader never mistakes it for the end.
-                ((FailingPipe) in).fail(e instanceof IOException io ? io : new IOException(e));
-              } finally {
-                closeQuietly(out);
+                if (e instanceof CopyRootfs.RefusedException refused) {
+                  stream.refused = refused.rootfs(); // before the reader can see the failure
+                }
+                pipe.sink().fail(e instanceof IOException io ? io : new IOException(e));
               }
             },
             "imageci-context-writer");
     writer.setDaemon(true);
     writer.start();
-    return in;
-  }
-
-  private static void closeQuietly(OutputStream out) {
-    try {
-      out.close();
-    } catch (IOException e) {
-      // The reader has gone away; nothing is left to tell it.
-    }
+    return stream;
   }
 
   private static TarArchiveEntry entry(String name, long size) {
@@ -99,33 +116,43 @@ public final class BuildContext {
     return entry;
   }
 
-  /** A pipe whose reader learns why the writer stopped, instead of seeing a short stream. */
-  private static final class FailingPipe extends PipedInputStream {
-    private volatile IOException failure;
+  /** The context tar as it is written; closing it stops the writer. */
+  public static final class Stream extends InputStream {
+    private final InputStream source;
+    private volatile RootfsException refused;
 
-    FailingPipe(int size) {
-      super(size);
+    private Stream(InputStream source) {
+      this.source = source;
     }
 
-    void fail(IOException e) {
-      failure = e;
-    }
-
-    @Override
-    public synchronized int read() throws IOException {
-      return failIfEnded(super.read());
-    }
-
-    @Override
-    public synchronized int read(byte[] buffer, int offset, int length) throws IOException {
-      return failIfEnded(super.read(buffer, offset, length));
-    }
-
-    private int failIfEnded(int read) throws IOException {
-      if (read < 0 && failure != null) {
-        throw new IOException("writing the build context failed: " + failure.getMessage(), failure);
+    /**
+     * @throws RootfsException when the rootfs was refused while it was being sent (the stream then
+     *     failed before its end, without the Dockerfile)
+     */
+    public void throwIfRootfsRefused() throws RootfsException {
+      if (refused != null) {
+        throw refused;
       }
-      return read;
+    }
+
+    @Override
+    public int read() throws IOException {
+      return source.read();
+    }
+
+    @Override
+    public int read(byte[] bytes, int offset, int length) throws IOException {
+      return source.read(bytes, offset, length);
+    }
+
+    @Override
+    public long transferTo(OutputStream out) throws IOException {
+      return source.transferTo(out);
+    }
+
+    @Override
+    public void close() throws IOException {
+      source.close();
     }
   }
 }

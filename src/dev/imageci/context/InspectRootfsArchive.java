@@ -15,9 +15,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
- * Reads a rootfs archive once, as a stream: hashes its bytes as they are, tells its compression
- * from its first bytes, and checks every tar entry while decompressing. Nothing is held whole in
- * memory; the archive is never read twice.
+ * Reads a rootfs archive as a stream: hashes its bytes as they are, tells its compression from its
+ * first bytes, and checks every tar entry while decompressing. Nothing is held whole in memory.
+ * {@link #hash} is the cheap pass that only hashes, for a file whose entries are checked later, on
+ * the way into the build context.
  */
 final class InspectRootfsArchive {
 
@@ -25,6 +26,8 @@ final class InspectRootfsArchive {
   record Inspection(String sha256, long size, ArchiveFormat format, long entries) {}
 
   private static final int BUFFER = 64 * 1024;
+  // Large reads let the hash pass run at the digest's speed, not the reads'.
+  private static final int HASH_BUFFER = 1024 * 1024;
   private static final int TAR_HEADER = 512;
   private static final String FORMATS = "a tar archive, plain or compressed with gzip, bzip2 or xz";
 
@@ -43,10 +46,25 @@ final class InspectRootfsArchive {
    */
   Inspection call(InputStream source, String label, boolean allowSetuid)
       throws RootfsException, IOException {
-    MessageDigest sha256 = sha256();
+    return inspect(source, label, allowSetuid, sha256());
+  }
+
+  /**
+   * Like {@link #call}, but without hashing: for an archive hashed already, whose second pass
+   * should cost no more than it must. The inspection's sha256 is null.
+   */
+  Inspection checkOnly(InputStream source, String label, boolean allowSetuid)
+      throws RootfsException, IOException {
+    return inspect(source, label, allowSetuid, null);
+  }
+
+  private Inspection inspect(
+      InputStream source, String label, boolean allowSetuid, MessageDigest sha256)
+      throws RootfsException, IOException {
+    InputStream read = new SourceInputStream(source);
     CappedInputStream counted =
         new CappedInputStream(
-            new DigestInputStream(new SourceInputStream(source), sha256),
+            sha256 == null ? read : new DigestInputStream(read, sha256),
             Long.MAX_VALUE,
             "the archive",
             null);
@@ -56,7 +74,7 @@ final class InspectRootfsArchive {
       format = detect(raw);
       long entries = walk(format.decompress(new UnclosableInputStream(raw)), allowSetuid);
       raw.transferTo(OutputStream.nullOutputStream());
-      String hex = HexFormat.of().formatHex(sha256.digest());
+      String hex = sha256 == null ? null : HexFormat.of().formatHex(sha256.digest());
       return new Inspection(hex, counted.count(), format, entries);
     } catch (SourceException e) {
       throw e.source;
@@ -80,6 +98,45 @@ final class InspectRootfsArchive {
               + describe(e)
               + ")",
           e);
+    }
+  }
+
+  /**
+   * Only hashes the archive read from {@code source} to its end, in large reads, and refuses at
+   * once what its first bytes show cannot be used (an empty file, zstd, a plain file that is not a
+   * tar); the entries are left for {@link #call} to check.
+   *
+   * @throws RootfsException when the first bytes show the archive cannot be used
+   * @throws IOException when {@code source} itself fails
+   */
+  static Inspection hash(InputStream source, String label) throws RootfsException, IOException {
+    MessageDigest sha256 = sha256();
+    byte[] buffer = new byte[HASH_BUFFER];
+    int head = source.readNBytes(buffer, 0, buffer.length);
+    ArchiveFormat format = refuseByHead(buffer, head, label);
+    long size = 0;
+    for (int read = head; read > 0; read = source.readNBytes(buffer, 0, buffer.length)) {
+      sha256.update(buffer, 0, read);
+      size += read;
+    }
+    return new Inspection(HexFormat.of().formatHex(sha256.digest()), size, format, -1);
+  }
+
+  private static ArchiveFormat refuseByHead(byte[] head, int length, String label)
+      throws RootfsException {
+    try {
+      if (length == 0) {
+        throw new NotTarException("the file is empty; expected " + FORMATS);
+      }
+      ArchiveFormat format = ArchiveFormat.detect(head, length);
+      format.checkSupported();
+      if (format == ArchiveFormat.TAR
+          && !TarArchiveInputStream.matches(head, Math.min(length, TAR_HEADER))) {
+        throw new NotTarException("it is not " + FORMATS);
+      }
+      return format;
+    } catch (NotTarException | ArchiveFormat.UnsupportedFormatException e) {
+      throw new RootfsException("rootfs " + label + ": " + e.getMessage(), e);
     }
   }
 

@@ -2,7 +2,8 @@ package dev.imageci.context;
 
 import dev.imageci.config.Rootfs;
 import dev.imageci.context.InspectRootfsArchive.Inspection;
-import java.io.FilterInputStream;
+import dev.imageci.context.PreparedRootfs.FileStamp;
+import dev.imageci.context.PreparedRootfs.PendingCheck;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,8 +15,9 @@ import java.util.Locale;
 
 /**
  * Makes a form's rootfs ready for the build context: downloads it when it is a URL, verifies the
- * sha256 the form gives, and checks every entry before the daemon sees it, all in one pass over the
- * archive's bytes.
+ * sha256 the form gives, and checks every entry before the daemon can use it. {@link #prepare}
+ * checks everything in one pass over the archive's bytes; {@link #prepareForUpload} only hashes a
+ * local file and leaves the entries to be checked on their way into the build context.
  */
 public final class RootfsPreparer {
 
@@ -35,20 +37,71 @@ public final class RootfsPreparer {
     return rootfs.isRemote() ? prepareDownload(rootfs) : prepareFile(rootfs);
   }
 
-  // Limitation: the file is read again into the context; a change in between is not caught.
+  /**
+   * Like {@link #prepare}, but a local file is only hashed here (a fast pass with no decompression)
+   * and its first bytes looked at; its entries are checked by {@link BuildContext} on the bytes it
+   * sends, which also confirms they are the bytes hashed here. A download is checked as it arrives,
+   * as {@link #prepare} does.
+   *
+   * @throws RootfsException with a message for the user when the rootfs cannot be used
+   */
+  public PreparedRootfs prepareForUpload(Rootfs rootfs) throws RootfsException {
+    if (rootfs.isRemote()) {
+      return prepareDownload(rootfs);
+    }
+    String label = rootfs.describe();
+    HashAhead.Result early = HashAhead.take(rootfs.path());
+    try (InputStream in = Files.newInputStream(rootfs.path())) {
+      FileStamp now = FileStamp.of(rootfs.path());
+      boolean reuse = early != null && early.before().equals(now);
+      FileStamp before = reuse ? early.before() : now;
+      Inspection hash = reuse ? early.hash() : InspectRootfsArchive.hash(in, label);
+      if (!before.equals(FileStamp.of(rootfs.path())) || before.size() != hash.size()) {
+        throw new RootfsException("rootfs " + label + " changed while it was being hashed");
+      }
+      verify(rootfs, label, hash);
+      return new PreparedRootfs(
+          rootfs.path(),
+          hash.sha256(),
+          hash.size(),
+          false,
+          new PendingCheck(policy, rootfs.allowSetuid(), label, before));
+    } catch (IOException e) {
+      throw unreadable(label, e);
+    }
+  }
+
+  /**
+   * Starts hashing a local rootfs on a thread of its own, for a later {@link #prepareForUpload} of
+   * the same file to take instead of hashing it then; does nothing for a URL. Errors wait for that
+   * later call, which reports them.
+   */
+  public static void hashAhead(Rootfs rootfs) {
+    if (!rootfs.isRemote()) {
+      HashAhead.start(rootfs.path(), rootfs.describe());
+    }
+  }
+
   private PreparedRootfs prepareFile(Rootfs rootfs) throws RootfsException {
     String label = rootfs.describe();
     try (InputStream in = Files.newInputStream(rootfs.path())) {
       Inspection inspection = inspect.call(in, label, rootfs.allowSetuid());
       verify(rootfs, label, inspection);
       return new PreparedRootfs(rootfs.path(), inspection.sha256(), inspection.size(), false);
-    } catch (NoSuchFileException e) {
-      throw new RootfsException("rootfs " + label + ": no such file", e);
-    } catch (AccessDeniedException e) {
-      throw new RootfsException("rootfs " + label + " could not be read: permission denied", e);
     } catch (IOException e) {
-      throw new RootfsException("rootfs " + label + " could not be read: " + e.getMessage(), e);
+      throw unreadable(label, e);
     }
+  }
+
+  /** The message for a local rootfs that could not be read. */
+  static RootfsException unreadable(String label, IOException e) {
+    if (e instanceof NoSuchFileException) {
+      return new RootfsException("rootfs " + label + ": no such file", e);
+    }
+    if (e instanceof AccessDeniedException) {
+      return new RootfsException("rootfs " + label + " could not be read: permission denied", e);
+    }
+    return new RootfsException("rootfs " + label + " could not be read: " + e.getMessage(), e);
   }
 
   private PreparedRootfs prepareDownload(Rootfs rootfs) throws RootfsException {
@@ -121,39 +174,6 @@ public final class RootfsPreparer {
       Files.deleteIfExists(file);
     } catch (IOException e) {
       // Left in the download directory; nothing better to do while reporting the real failure.
-    }
-  }
-
-  /** Writes every byte read through it to {@code copy}, so the download is read only once. */
-  private static final class CopyingInputStream extends FilterInputStream {
-    private final OutputStream copy;
-
-    CopyingInputStream(InputStream in, OutputStream copy) {
-      super(in);
-      this.copy = copy;
-    }
-
-    @Override
-    public int read() throws IOException {
-      int read = super.read();
-      if (read >= 0) {
-        copy.write(read);
-      }
-      return read;
-    }
-
-    @Override
-    public int read(byte[] buffer, int offset, int length) throws IOException {
-      int read = super.read(buffer, offset, length);
-      if (read > 0) {
-        copy.write(buffer, offset, read);
-      }
-      return read;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      throw new IOException("skipping would leave a hole in the downloaded copy");
     }
   }
 }

@@ -53,12 +53,16 @@ public final class DockerConnection implements AutoCloseable {
           e);
     }
     DockerHttpClient http =
-        new ApacheDockerHttpClient.Builder()
-            .dockerHost(config.getDockerHost())
-            .sslConfig(config.getSSLConfig())
-            .maxConnections(20)
-            .connectionTimeout(CONNECT_TIMEOUT)
-            .build();
+        StreamedBodyClient.wrap(
+            new ApacheDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .sslConfig(config.getSSLConfig())
+                .maxConnections(20)
+                .connectionTimeout(CONNECT_TIMEOUT)
+                .build(),
+            config.getDockerHost(),
+            config.getSSLConfig(),
+            CONNECT_TIMEOUT);
     DockerConnection connection =
         new DockerConnection(
             DockerClientImpl.getInstance(config, http), config.getDockerHost().toString());

@@ -3,6 +3,7 @@ package dev.imageci.pipeline;
 import dev.imageci.config.Config;
 import dev.imageci.context.BuildContext;
 import dev.imageci.context.PreparedRootfs;
+import dev.imageci.context.RootfsException;
 import dev.imageci.docker.BuildSpec;
 import dev.imageci.docker.CancelSignal;
 import dev.imageci.docker.CancelledException;
@@ -11,10 +12,12 @@ import dev.imageci.docker.DockerImages;
 import dev.imageci.docker.RegistryCredential;
 import dev.imageci.render.DockerfileRenderer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Map;
 
-/** Step: the daemon builds the image under a temporary tag, reading the streamed context. */
+/**
+ * Step: the daemon builds the image under a temporary tag, reading the streamed context; a rootfs
+ * refused while it streams fails the step with the rootfs' message.
+ */
 final class BuildImage {
 
   private final DockerImages docker;
@@ -25,16 +28,27 @@ final class BuildImage {
     this.cancel = cancel;
   }
 
-  /** Returns the image id. */
+  /**
+   * Returns the image id.
+   *
+   * @throws RootfsException when the rootfs fails its checks on the way to the daemon; the context
+   *     then ends without a Dockerfile, so the daemon ran no step
+   */
   String call(Config config, String dockerfile, PreparedRootfs rootfs, BuildSpec spec)
-      throws DockerException, CancelledException, IOException {
-    BuildContext context =
-        rootfs == null
-            ? new BuildContext(dockerfile, null, null)
-            : new BuildContext(
-                dockerfile, rootfs.file(), DockerfileRenderer.rootfsContextName(config.rootfs()));
-    try (InputStream tar = context.open()) {
-      return docker.build(tar, spec, cancel);
+      throws DockerException, CancelledException, RootfsException {
+    String name = rootfs == null ? null : DockerfileRenderer.rootfsContextName(config.rootfs());
+    try (BuildContext.Stream tar = BuildContext.of(dockerfile, rootfs, name).open()) {
+      String imageId;
+      try {
+        imageId = docker.build(tar, spec, cancel);
+      } catch (DockerException e) {
+        tar.throwIfRootfsRefused(); // the daemon's view of it (a cut stream) says less
+        throw e;
+      }
+      tar.throwIfRootfsRefused();
+      return imageId;
+    } catch (IOException e) {
+      throw new DockerException("closing the build context failed: " + e.getMessage(), e);
     }
   }
 

@@ -6,7 +6,11 @@ import dev.imageci.context.RootfsException;
 import dev.imageci.context.RootfsPolicy;
 import dev.imageci.context.RootfsPreparer;
 
-/** Step: the rootfs archive is fetched, verified and checked; null when the form has none. */
+/**
+ * Step: the rootfs archive is fetched (and then checked) or hashed, and verified against the form's
+ * sha256; null when the form has none. A local file's entries are checked on their way into the
+ * build context (see {@link BuildImage}).
+ */
 final class PrepareRootfs {
 
   private final RootfsPolicy policy;
@@ -19,6 +23,6 @@ final class PrepareRootfs {
     if (config.rootfs() == null) {
       return null;
     }
-    return new RootfsPreparer(policy).prepare(config.rootfs());
+    return new RootfsPreparer(policy).prepareForUpload(config.rootfs());
   }
 }

@@ -4,18 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.imageci.context.Tarballs.Compression;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class BuildContextTest {
 
@@ -105,6 +110,141 @@ class BuildContextTest {
 
     try (InputStream context = Files.newInputStream(out)) {
       assertThat(read(context).get("rootfs.tar")).isEqualTo(Files.readAllBytes(rootfs));
+    }
+  }
+
+  @Test
+  void putsTheRootfsFirstAndTheDockerfileLast() throws Exception {
+    Path rootfs = Tarballs.tar().file("a", "b").write(dir.resolve("r.tar"), Compression.NONE);
+
+    try (InputStream context = new BuildContext(DOCKERFILE, rootfs, "rootfs.tar").open()) {
+
+      assertThat(read(context).keySet()).containsExactly("rootfs.tar", "Dockerfile");
+    }
+  }
+
+  @Test
+  void streamsACheckedRootfsWholeTrailingBytesIncluded() throws Exception {
+    byte[] archive = RootfsPreparerTest.goodRootfs().zeros("big", 3 << 20).bytes(Compression.NONE);
+    byte[] trailing = "bytes after the end of the tar".repeat(100).getBytes(StandardCharsets.UTF_8);
+    Path file = dir.resolve("rootfs.tar");
+    Files.write(file, archive);
+    Files.write(file, trailing, java.nio.file.StandardOpenOption.APPEND);
+    PreparedRootfs prepared = prepareForUpload(file);
+
+    Map<String, byte[]> entries;
+    try (BuildContext.Stream context = BuildContext.of(DOCKERFILE, prepared, "rootfs.tar").open()) {
+      entries = read(context);
+      context.throwIfRootfsRefused();
+    }
+
+    assertThat(prepared.entriesChecked()).as("left to the context").isFalse();
+    assertThat(entries.get("rootfs.tar")).isEqualTo(Files.readAllBytes(file));
+    assertThat(entries).containsKey("Dockerfile");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("dev.imageci.context.RootfsPreparerTest#hostileArchives")
+  void aRootfsRefusedOnTheWayFailsTheStreamBeforeTheDockerfile(
+      String name, Tarballs archive, String message) throws Exception {
+    // Over a pipe buffer of bytes goes out before the refused entry.
+    Path file =
+        Tarballs.tar()
+            .random("padding", 3 << 20)
+            .then(archive)
+            .write(dir.resolve("rootfs.tar.gz"), Compression.GZIP);
+    PreparedRootfs prepared = prepareForUpload(file);
+
+    ByteArrayOutputStream sent = new ByteArrayOutputStream();
+    try (BuildContext.Stream context =
+        BuildContext.of(DOCKERFILE, prepared, "rootfs.tar.gz").open()) {
+
+      assertThatThrownBy(() -> copyUntilFailure(context, sent))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("writing the build context failed")
+          .hasMessageContaining(message);
+      assertThatThrownBy(context::throwIfRootfsRefused)
+          .isInstanceOf(RootfsException.class)
+          .hasMessageStartingWith("rootfs " + file + ": ")
+          .hasMessageContaining(message);
+    }
+    String text = sent.toString(StandardCharsets.ISO_8859_1);
+    assertThat(sent.size()).as("bytes sent before the refusal").isGreaterThan(3 << 20);
+    assertThat(text).as("no Dockerfile entry was sent").doesNotContain("Dockerfile");
+    assertThat(text).doesNotContain("CMD [");
+  }
+
+  @Test
+  void aRootfsRefusedAtItsLastByteStillEndsWithoutTheDockerfile() throws Exception {
+    byte[] whole = Tarballs.tar().zeros("data", 2 << 20).file("z", "z").bytes(Compression.NONE);
+    Path file = Files.write(dir.resolve("cut.tar"), Arrays.copyOf(whole, 1 << 20));
+    PreparedRootfs prepared = prepareForUpload(file);
+
+    ByteArrayOutputStream sent = new ByteArrayOutputStream();
+    try (BuildContext.Stream context = BuildContext.of(DOCKERFILE, prepared, "cut.tar").open()) {
+
+      assertThatThrownBy(() -> copyUntilFailure(context, sent))
+          .hasMessageContaining("the uncompressed tar archive is broken or truncated");
+    }
+    assertThat(sent.size()).as("the rootfs' bytes went out").isGreaterThanOrEqualTo(1 << 20);
+    assertThat(sent.toString(StandardCharsets.ISO_8859_1)).doesNotContain("Dockerfile");
+  }
+
+  @Test
+  void refusesAFileRewrittenAfterItWasHashed() throws Exception {
+    Path file = Tarballs.tar().file("a", "one").write(dir.resolve("r.tar"), Compression.NONE);
+    PreparedRootfs prepared = prepareForUpload(file);
+    Files.write(file, Tarballs.tar().file("a", "two").bytes(Compression.NONE));
+    Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+
+    try (BuildContext.Stream context = BuildContext.of(DOCKERFILE, prepared, "r.tar").open()) {
+
+      assertThatThrownBy(context::readAllBytes).hasMessageContaining("writing the build context");
+      assertThatThrownBy(context::throwIfRootfsRefused)
+          .hasMessageStartingWith("rootfs " + file + " changed after it was hashed: ")
+          .hasMessageContaining("it was modified at");
+    }
+  }
+
+  @Test
+  void refusesAFileThatGrewAfterItWasHashed() throws Exception {
+    Path file = Tarballs.tar().file("a", "one").write(dir.resolve("r.tar"), Compression.NONE);
+    PreparedRootfs prepared = prepareForUpload(file);
+    Files.write(file, new byte[512], java.nio.file.StandardOpenOption.APPEND);
+
+    try (BuildContext.Stream context = BuildContext.of(DOCKERFILE, prepared, "r.tar").open()) {
+
+      assertThatThrownBy(context::readAllBytes).isInstanceOf(IOException.class);
+      assertThatThrownBy(context::throwIfRootfsRefused)
+          .hasMessageContaining("changed after it was hashed: it had " + prepared.size() + " bytes")
+          .hasMessageContaining("now has more");
+    }
+  }
+
+  @Test
+  void aFileCheckedAlreadyIsStreamedWithoutCheckingItAgain() throws Exception {
+    Path file =
+        Tarballs.tar().file("bin/su", "x", 04755).write(dir.resolve("r.tar"), Compression.NONE);
+    PreparedRootfs checked =
+        new PreparedRootfs(
+            file, Tarballs.sha256(Files.readAllBytes(file)), Files.size(file), false);
+
+    try (BuildContext.Stream context = BuildContext.of(DOCKERFILE, checked, "r.tar").open()) {
+
+      assertThat(read(context).get("r.tar")).isEqualTo(Files.readAllBytes(file));
+    }
+  }
+
+  private static PreparedRootfs prepareForUpload(Path file) throws RootfsException {
+    return new RootfsPreparer(RootfsPolicy.defaults())
+        .prepareForUpload(RootfsPreparerTest.local(file, null, false));
+  }
+
+  /** Copies what the stream gives until it fails (or ends), like the HTTP client does. */
+  private static void copyUntilFailure(InputStream context, OutputStream sent) throws IOException {
+    byte[] buffer = new byte[64 * 1024];
+    for (int read; (read = context.read(buffer)) >= 0; ) {
+      sent.write(buffer, 0, read);
     }
   }
 

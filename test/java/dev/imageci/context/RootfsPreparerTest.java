@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.imageci.config.Rootfs;
 import dev.imageci.context.Tarballs.Compression;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -372,6 +373,110 @@ class RootfsPreparerTest {
 
     assertThatThrownBy(() -> preparer.prepare(local(file, null, false)))
         .hasMessageContaining("entry \"bin/\\u001b[31mred\" is set-uid");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("hostileArchives")
+  void prepareForUploadOnlyHashesLeavingTheEntriesToTheContext(
+      String name, Tarballs archive, String message) throws Exception {
+    Path file = archive.write(dir.resolve("rootfs.tar.gz"), Compression.GZIP);
+
+    PreparedRootfs prepared = preparer.prepareForUpload(local(file, null, false));
+
+    assertThat(prepared.entriesChecked()).isFalse();
+    assertThat(prepared.sha256()).isEqualTo(Tarballs.sha256(Files.readAllBytes(file)));
+    assertThat(prepared.size()).isEqualTo(Files.size(file));
+    assertThat(prepared.file()).isEqualTo(file);
+    assertThat(prepared.temporary()).isFalse();
+  }
+
+  @Test
+  void prepareForUploadVerifiesTheFormsSha256BeforeTheBuild() throws Exception {
+    Path file = goodRootfs().zeros("big", 3 << 20).write(dir.resolve("r.tar"), Compression.NONE);
+    String actual = Tarballs.sha256(Files.readAllBytes(file));
+    String expected = "ab".repeat(32);
+
+    assertThatThrownBy(() -> preparer.prepareForUpload(local(file, expected, false)))
+        .isInstanceOf(RootfsException.class)
+        .hasMessage(
+            "rootfs "
+                + file
+                + ": sha256 mismatch: the form expects "
+                + expected
+                + " but the archive has "
+                + actual);
+    assertThat(preparer.prepareForUpload(local(file, "sha256:" + actual.toUpperCase(), false)))
+        .extracting(PreparedRootfs::sha256)
+        .isEqualTo(actual);
+  }
+
+  static Stream<Arguments> unusableFromTheFirstBytes() {
+    byte[] noise = new byte[8192];
+    new Random(7).nextBytes(noise);
+    noise[0] = 'R'; // not by chance a compression magic
+    return Stream.of(
+        Arguments.of("empty", new byte[0], "the file is empty; expected a tar archive"),
+        Arguments.of(
+            "zstd",
+            new byte[] {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd, 0, 0, 0, 0},
+            "it is zstd-compressed, which imageci cannot check; use gzip, bzip2 or xz"),
+        Arguments.of("noise", noise, "it is not a tar archive, plain or compressed with gzip"),
+        Arguments.of("short", "tiny".getBytes(StandardCharsets.UTF_8), "it is not a tar archive"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("unusableFromTheFirstBytes")
+  void prepareForUploadRefusesAtOnceWhatTheFirstBytesShowUnusable(
+      String name, byte[] content, String message) throws Exception {
+    Path file = Files.write(dir.resolve("rootfs.tar"), content);
+
+    assertThatThrownBy(() -> preparer.prepareForUpload(local(file, null, false)))
+        .isInstanceOf(RootfsException.class)
+        .hasMessageStartingWith("rootfs " + file + ": " + message);
+  }
+
+  @Test
+  void prepareForUploadReportsAMissingFile() {
+    Path file = dir.resolve("missing.tar.gz");
+
+    assertThatThrownBy(() -> preparer.prepareForUpload(local(file, null, false)))
+        .isInstanceOf(RootfsException.class)
+        .hasMessage("rootfs " + file + ": no such file");
+  }
+
+  @Test
+  void prepareForUploadTakesTheHashStartedAheadOfAnUnchangedFile() throws Exception {
+    Path file = goodRootfs().zeros("big", 3 << 20).write(dir.resolve("r.tar"), Compression.NONE);
+
+    RootfsPreparer.hashAhead(local(file, null, false));
+    PreparedRootfs prepared = preparer.prepareForUpload(local(file, null, false));
+
+    assertThat(prepared.sha256()).isEqualTo(Tarballs.sha256(Files.readAllBytes(file)));
+    assertThat(prepared.size()).isEqualTo(Files.size(file));
+  }
+
+  @Test
+  void prepareForUploadHashesAgainAFileRewrittenAfterItsHashAhead() throws Exception {
+    Path file = goodRootfs().zeros("big", 3 << 20).write(dir.resolve("r.tar"), Compression.NONE);
+    RootfsPreparer.hashAhead(local(file, null, false));
+    Files.write(file, tar().file("other", "content").bytes(Compression.NONE));
+    Files.setLastModifiedTime(
+        file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+
+    PreparedRootfs prepared = preparer.prepareForUpload(local(file, null, false));
+
+    assertThat(prepared.sha256()).isEqualTo(Tarballs.sha256(Files.readAllBytes(file)));
+    assertThat(prepared.size()).isEqualTo(Files.size(file));
+  }
+
+  @Test
+  void aFailedHashAheadIsReportedByPrepareForUpload() {
+    Path file = dir.resolve("missing.tar");
+    RootfsPreparer.hashAhead(local(file, null, false));
+
+    assertThatThrownBy(() -> preparer.prepareForUpload(local(file, null, false)))
+        .isInstanceOf(RootfsException.class)
+        .hasMessage("rootfs " + file + ": no such file");
   }
 
   static Rootfs local(Path file, String sha256, boolean allowSetuid) {

@@ -71,6 +71,19 @@ final class Tarballs {
     return this;
   }
 
+  /** A file of {@code size} random (incompressible) bytes. */
+  Tarballs random(String name, int size) {
+    byte[] bytes = new byte[size];
+    new java.util.Random(size).nextBytes(bytes);
+    return add(entry(name, TarConstants.LF_NORMAL, 0644), bytes);
+  }
+
+  /** Appends the entries of {@code more}. */
+  Tarballs then(Tarballs more) {
+    writers.addAll(more.writers);
+    return this;
+  }
+
   Tarballs symlink(String name, String target) {
     TarArchiveEntry entry = entry(name, TarConstants.LF_SYMLINK, 0777);
     entry.setLinkName(target);

@@ -435,6 +435,69 @@ class BuildPipelineTest {
   }
 
   @Test
+  void aRootfsRefusedDuringTheUploadFailsTheBuildBeforeTheDaemonRunsAStep() throws Exception {
+    String repository = Services.uniqueRepository("refused-upload");
+    String marker = "ran-" + java.util.UUID.randomUUID();
+    writeRootfsThenSetuid("rootfs.tar", 4 << 20); // several 1 MiB chunks go out before the refusal
+    Config form =
+        form(repository, "run: [\"echo " + marker + " > /marker\"]\nrootfs: rootfs.tar\n");
+
+    BuildResult result = pipeline(withCredentials()).run(form, "form.yaml", options(false));
+
+    assertThat(result.status()).isEqualTo(BuildStatus.FAILED);
+    assertThat(result.error())
+        .startsWith("rootfs ")
+        .endsWith(
+            "rootfs.tar: entry \"bin/su\" is set-uid; allow it with rootfs.allowSetuid: true");
+    assertRecorded(result);
+    assertThat(result.stages()).containsKeys("rootfs", "build");
+    assertThat(output.toString()).as("daemon output").doesNotContain("Step 1/");
+    assertThat(localTags(repository)).isEmpty();
+    assertThat(client.listContainersCmd().withShowAll(true).exec())
+        .noneMatch(c -> c.getCommand() != null && c.getCommand().contains(marker));
+    assertThat(buildOutput("FROM " + baseImage + "\nRUN echo " + marker + " > /marker\n"))
+        .as("the RUN step was never run, so the daemon has no cache of it")
+        .contains(" ---> Running in ")
+        .doesNotContain("Using cache");
+  }
+
+  /** Builds a Dockerfile with no rootfs through the daemon, returns its output, and removes it. */
+  private String buildOutput(String dockerfile) throws Exception {
+    StringBuilder lines = new StringBuilder();
+    DockerImages images = new DockerImages(docker, line -> lines.append(line).append('\n'));
+    String tag = Services.uniqueRepository("probe") + ":1";
+    try (var context = new dev.imageci.context.BuildContext(dockerfile, null, null).open()) {
+      String id =
+          images.build(
+              context,
+              new dev.imageci.docker.BuildSpec(tag, false, false, Map.of(), null),
+              new CancelSignal());
+      client.removeImageCmd(id).withForce(true).exec();
+    }
+    return lines.toString();
+  }
+
+  /** A plain tar: a file of {@code size} random bytes, then a set-uid file the check refuses. */
+  private void writeRootfsThenSetuid(String name, int size) throws IOException {
+    byte[] random = new byte[size];
+    new java.util.Random(1).nextBytes(random);
+    try (TarArchiveOutputStream tar =
+        new TarArchiveOutputStream(Files.newOutputStream(dir.resolve(name)))) {
+      TarArchiveEntry big = new TarArchiveEntry("srv/big.bin");
+      big.setSize(size);
+      tar.putArchiveEntry(big);
+      tar.write(random);
+      tar.closeArchiveEntry();
+      TarArchiveEntry setuid = new TarArchiveEntry("bin/su");
+      setuid.setSize(1);
+      setuid.setMode(04755);
+      tar.putArchiveEntry(setuid);
+      tar.write('x');
+      tar.closeArchiveEntry();
+    }
+  }
+
+  @Test
   void aCancelStopsTheBuildInTheDaemonAndLeavesNoContainer() throws Exception {
     String repository = Services.uniqueRepository("cancel");
     Config form = form(repository, "run: [\"echo started; sleep 300\"]\n");
