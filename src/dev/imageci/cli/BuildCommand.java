@@ -121,7 +121,7 @@ final class BuildCommand implements Callable<Integer> {
     // hides most of the Docker client's start-up.
     CompletableFuture<DockerConnection> daemon = connectInBackground();
     String text = readText();
-    // Limitation: the upload waits for the JVM, the history and the Docker client to start.
+    // Limitation: the upload waits for the whole rootfs hash, because the history needs it first.
     hashRootfsAhead();
     CancelSignal cancel = new CancelSignal();
     BuildResult result;
