@@ -48,10 +48,13 @@ public final class Registry implements TagDigests {
   private final ImageName repository;
   private final String base;
   private final RegistryAuth auth;
+  private final String host;
+  private final boolean hasCredential;
 
   public Registry(ImageName repository, Optional<RegistryCredential> credential) {
     this.repository = repository;
-    String host = repository.registryOrDefault();
+    this.host = repository.registryOrDefault();
+    this.hasCredential = credential.isPresent();
     String server = host.equals("docker.io") ? "registry-1.docker.io" : host;
     String path =
         host.equals("docker.io") && !repository.path().contains("/")
@@ -96,7 +99,7 @@ public final class Registry implements TagDigests {
     put.setEntity(new ByteArrayEntity(manifest.body(), ContentType.parse(manifest.contentType())));
     RegistryResponse stored = send(put, what, true);
     if (stored.status() != 201 && stored.status() != 200) {
-      throw new RegistryException(what + " failed: " + stored.problem());
+      throw new RegistryException(what + " failed: " + problem(stored));
     }
     LOG.info("Tagged {}@{} as {}", repository, digest, tag);
     return stored.digest().map(Digest::parse).orElse(read);
@@ -132,10 +135,24 @@ public final class Registry implements TagDigests {
     return URI.create(base + "/manifests/" + reference);
   }
 
-  private static void requireOk(RegistryResponse response, String what) throws RegistryException {
+  private void requireOk(RegistryResponse response, String what) throws RegistryException {
     if (response.status() != 200) {
-      throw new RegistryException(what + " failed: " + response.problem());
+      throw new RegistryException(what + " failed: " + problem(response));
     }
+  }
+
+  /** The registry's answer, with what a refusal means for the user (HEAD answers have no body). */
+  private String problem(RegistryResponse response) {
+    String problem = response.problem();
+    if (response.status() == 401 || response.status() == 403) {
+      return problem
+          + (hasCredential
+              ? " (the registry refused the credential for " + host + ")"
+              : " (no credential for "
+                  + host
+                  + " in the Docker config or IMAGECI_REGISTRY_USER/IMAGECI_REGISTRY_PASSWORD)");
+    }
+    return problem;
   }
 
   static String sha256(byte[] bytes) {

@@ -102,7 +102,12 @@ class RegistryTest {
 
     assertThatThrownBy(() -> new Registry(repository, Optional.empty()).digestOf(new Tag("01")))
         .isInstanceOf(RegistryException.class)
-        .hasMessageContaining("reading the manifest of " + repository + ":01 failed: HTTP 401");
+        .hasMessage(
+            "reading the manifest of "
+                + repository
+                + ":01 failed: HTTP 401 (no credential for "
+                + repository.registryOrDefault()
+                + " in the Docker config or IMAGECI_REGISTRY_USER/IMAGECI_REGISTRY_PASSWORD)");
   }
 
   @Test
@@ -114,6 +119,8 @@ class RegistryTest {
 
     assertThatThrownBy(() -> new Registry(repository, Optional.of(wrong)).digestOf(new Tag("01")))
         .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("HTTP 401")
+        .hasMessageContaining("the registry refused the credential for " + credential.registry())
         .hasMessageNotContaining("wrong-password-x9");
   }
 
