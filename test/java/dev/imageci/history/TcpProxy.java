@@ -23,6 +23,7 @@ public final class TcpProxy implements AutoCloseable {
   private final AtomicInteger accepted = new AtomicInteger();
   private int port;
   private ServerSocket server;
+  private Thread acceptor;
 
   public TcpProxy(String targetHost, int targetPort) {
     this.targetHost = targetHost;
@@ -44,14 +45,24 @@ public final class TcpProxy implements AutoCloseable {
     server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
     port = server.getLocalPort();
     ServerSocket listening = server;
-    Thread acceptor = new Thread(() -> accept(listening), "proxy-accept-" + port);
+    acceptor = new Thread(() -> accept(listening), "proxy-accept-" + port);
     acceptor.setDaemon(true);
     acceptor.start();
     return this;
   }
 
+  /**
+   * Closes the port and every connection. A thread blocked in accept keeps the port listening until
+   * it returns, so the accepting thread is waited for: no connection gets through afterwards.
+   */
   public synchronized void stop() throws IOException {
     server.close();
+    try {
+      acceptor.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while stopping the proxy", e);
+    }
     for (Socket socket : sockets) {
       socket.close();
     }
@@ -63,6 +74,10 @@ public final class TcpProxy implements AutoCloseable {
       try {
         Socket client = listening.accept();
         accepted.incrementAndGet();
+        if (listening.isClosed()) {
+          client.close(); // came in while stop() was closing the port
+          return;
+        }
         Socket upstream = new Socket(targetHost, targetPort);
         sockets.add(client);
         sockets.add(upstream);
