@@ -88,6 +88,17 @@ class LauncherIT {
     assertThat(calls().get(2))
         .contains("-XX:SharedArchiveFile=")
         .contains("-XX:TieredStopAtLevel=1");
+
+    // A build keeps C2, for hashing a large rootfs with the CPU's SHA instructions, but late.
+    Run build = launch("build", "--help");
+
+    assertThat(build.status()).as(build.err()).isZero();
+    assertThat(build.out()).contains("--push");
+    assertThat(calls()).hasSize(4);
+    assertThat(calls().get(3))
+        .contains("-XX:SharedArchiveFile=")
+        .contains("-XX:Tier4InvocationThreshold=100000")
+        .doesNotContain("TieredStopAtLevel");
   }
 
   private static List<String> concat(List<String> first, List<String> second) {
