@@ -59,6 +59,8 @@ final class BuildCommand implements Callable<Integer> {
   static final int EXIT_CANCELLED = 130;
   private static final Logger LOG = LoggerFactory.getLogger(BuildCommand.class);
 
+  private final Invocation invocation;
+
   @Spec private CommandSpec spec;
 
   @Parameters(paramLabel = "CONFIG", description = "The image form, YAML or JSON (by extension).")
@@ -110,22 +112,31 @@ final class BuildCommand implements Callable<Integer> {
               + " in the registry (otherwise that image is reused and given the new tags).")
   private boolean force;
 
+  /** This process's own invocation, for a command line made by picocli's own factory. */
+  BuildCommand() {
+    this(Invocation.ofProcess());
+  }
+
+  BuildCommand(Invocation invocation) {
+    this.invocation = invocation;
+  }
+
   @Override
   public Integer call() throws ConfigException, IOException {
     if (removeAfterPush && !push) {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(), "--rm-after-push needs --push");
     }
-    Map<String, String> env = System.getenv();
+    Map<String, String> env = invocation.env();
     // The daemon is connected to while the history opens and the form is read: on two cores that
     // hides most of the Docker client's start-up.
-    CompletableFuture<DockerConnection> daemon = connectInBackground();
+    CompletableFuture<DockerConnection> daemon = connectInBackground(env);
     String text = readText();
     // Limitation: the upload waits for the whole rootfs hash, because the history needs it first.
     hashRootfsAhead();
     CancelSignal cancel = new CancelSignal();
     BuildResult result;
-    try (Signals signals = Signals.onTermination(cancel);
+    try (Invocation.Watch watch = invocation.cancellation().watch(cancel);
         HistoryRecorder history = HistoryRecorder.open(env, new RegistryHistoryProbe(env))) {
       history.catchUp();
       Config form = readRecorded(text, env, history);
@@ -137,13 +148,13 @@ final class BuildCommand implements Callable<Integer> {
     return exitStatus(result);
   }
 
-  private static CompletableFuture<DockerConnection> connectInBackground() {
+  private static CompletableFuture<DockerConnection> connectInBackground(Map<String, String> env) {
     CompletableFuture<DockerConnection> daemon = new CompletableFuture<>();
     Thread connecting =
         new Thread(
             () -> {
               try {
-                daemon.complete(DockerConnection.fromEnvironment());
+                daemon.complete(DockerConnection.fromEnvironment(env));
               } catch (DaemonUnavailableException | RuntimeException e) {
                 daemon.completeExceptionally(e);
               }
@@ -201,7 +212,7 @@ final class BuildCommand implements Callable<Integer> {
   private Config readRecorded(String text, Map<String, String> env, HistoryRecorder history)
       throws ConfigException {
     try {
-      return ConfigReader.read(config);
+      return ConfigReader.read(config, invocation.workingDirectory());
     } catch (ConfigException e) {
       if (text != null) {
         String problems =
@@ -232,7 +243,7 @@ final class BuildCommand implements Callable<Integer> {
    */
   private void hashRootfsAhead() {
     try {
-      Config form = ConfigReader.read(config);
+      Config form = ConfigReader.read(config, invocation.workingDirectory());
       if (form.rootfs() != null) {
         RootfsPreparer.hashAhead(form.rootfs());
       }
@@ -244,10 +255,11 @@ final class BuildCommand implements Callable<Integer> {
   /** The form's text for the history, or null when it cannot be read (reading reports why). */
   private String readText() {
     try {
-      if (Files.size(config) > ConfigReader.MAX_CONFIG_BYTES) {
+      Path file = invocation.resolve(config);
+      if (Files.size(file) > ConfigReader.MAX_CONFIG_BYTES) {
         return null;
       }
-      return Files.readString(config);
+      return Files.readString(file);
     } catch (IOException | RuntimeException e) {
       return null;
     }
@@ -266,7 +278,7 @@ final class BuildCommand implements Callable<Integer> {
   private void report(BuildResult result) throws IOException {
     String text = new ObjectMapper().writeValueAsString(BuildResultJson.from(result, requestId));
     if (resultFile != null) {
-      Files.writeString(resultFile, text + "\n");
+      Files.writeString(invocation.resolve(resultFile), text + "\n");
     }
     if (json) {
       spec.commandLine().getOut().println(text);

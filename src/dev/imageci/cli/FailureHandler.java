@@ -2,6 +2,7 @@ package dev.imageci.cli;
 
 import dev.imageci.config.ConfigException;
 import dev.imageci.config.Problem;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
@@ -12,6 +13,12 @@ import picocli.CommandLine.ParseResult;
  * with {@code IMAGECI_DEBUG=1}.
  */
 final class FailureHandler implements IExecutionExceptionHandler {
+
+  private final boolean debug;
+
+  FailureHandler(Map<String, String> env) {
+    this.debug = "1".equals(env.get("IMAGECI_DEBUG"));
+  }
 
   @Override
   public int handleExecutionException(Exception e, CommandLine commandLine, ParseResult parsed) {
@@ -24,7 +31,7 @@ final class FailureHandler implements IExecutionExceptionHandler {
       return ImageCi.EXIT_INVALID;
     }
     err.println("imageci: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-    if ("1".equals(System.getenv("IMAGECI_DEBUG"))) {
+    if (debug) {
       e.printStackTrace(err);
     }
     err.flush();

@@ -12,6 +12,7 @@ import dev.imageci.image.ImageName;
 import dev.imageci.pipeline.RegistryHistoryProbe;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -70,14 +71,22 @@ final class HistoryCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the builds as a JSON array, every field.")
   private boolean json;
 
+  final Invocation invocation;
   final Map<String, String> env;
 
+  /** This process's own invocation, for a command line made by picocli's own factory. */
   HistoryCommand() {
-    this(System.getenv());
+    this(Invocation.ofProcess());
   }
 
+  HistoryCommand(Invocation invocation) {
+    this.invocation = invocation;
+    this.env = invocation.env();
+  }
+
+  /** For tests: {@code env} in this process's working directory. */
   HistoryCommand(Map<String, String> env) {
-    this.env = env;
+    this(new Invocation(env, Path.of("").toAbsolutePath(), cancel -> () -> {}));
   }
 
   @Override

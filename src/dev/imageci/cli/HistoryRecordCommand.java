@@ -88,7 +88,7 @@ final class HistoryRecordCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     SecretMask mask = SecretMask.fromEnvironment(parent.env);
-    String configText = config == null ? null : readConfig(config);
+    String configText = config == null ? null : readConfig(parent.invocation.resolve(config));
     String imageText = image;
     if (imageText == null || imageText.isBlank()) {
       imageText = configText == null ? "(unknown)" : InvalidForm.imageText(configText);

@@ -44,6 +44,11 @@ public final class ImageCi {
 
   /** Runs the command line with its output and messages going to {@code out} and {@code err}. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
+    return run(Invocation.ofProcess(), out, err, args);
+  }
+
+  /** Runs the command line for {@code invocation}, a caller that may be another process. */
+  public static int run(Invocation invocation, PrintWriter out, PrintWriter err, String... args) {
     if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
       // Answered before picocli reflects over every command (some 170 classes): --version is
       // what scripts call to find the CLI, and it needs nothing but the jar's manifest.
@@ -53,10 +58,11 @@ public final class ImageCi {
       out.flush();
       return 0;
     }
-    CommandLine commandLine = textSafe(new CommandLine(new ImageCi()));
+    CommandLine commandLine =
+        textSafe(new CommandLine(new ImageCi(), new InvocationFactory(invocation)));
     commandLine.setOut(out);
     commandLine.setErr(err);
-    commandLine.setExecutionExceptionHandler(new FailureHandler());
+    commandLine.setExecutionExceptionHandler(new FailureHandler(invocation.env()));
     commandLine.setParameterExceptionHandler(new UsageHandler());
     int status = commandLine.execute(args);
     out.flush();

@@ -28,14 +28,25 @@ import picocli.CommandLine.Spec;
     })
 final class RenderCommand implements Callable<Integer> {
 
+  private final Invocation invocation;
+
   @Spec private CommandSpec spec;
 
   @Parameters(paramLabel = "CONFIG", description = "The image form, YAML or JSON (by extension).")
   private Path config;
 
+  /** This process's own invocation, for a command line made by picocli's own factory. */
+  RenderCommand() {
+    this(Invocation.ofProcess());
+  }
+
+  RenderCommand(Invocation invocation) {
+    this.invocation = invocation;
+  }
+
   @Override
   public Integer call() throws ConfigException {
-    Config form = ConfigReader.read(config);
+    Config form = ConfigReader.read(config, invocation.workingDirectory());
     String dockerfile;
     try {
       dockerfile = new DockerfileRenderer().render(form);

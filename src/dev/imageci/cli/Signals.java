@@ -11,7 +11,7 @@ import sun.misc.SignalHandler;
  * <p>sun.misc.Signal is the only way to handle a signal without exiting; a shutdown hook would run
  * too late to set the exit status.
  */
-final class Signals implements AutoCloseable {
+final class Signals implements Invocation.Watch {
 
   private final SignalHandler previousTerm;
   private final SignalHandler previousInt;

@@ -70,11 +70,18 @@ public final class ConfigReader {
 
   /** Reads and validates the config file at {@code file}; a rootfs path is resolved next to it. */
   public static Config read(Path file) throws ConfigException {
+    return read(file, Path.of("").toAbsolutePath());
+  }
+
+  /**
+   * Reads {@code file}, a relative one from {@code workingDirectory}; messages name it as given.
+   */
+  public static Config read(Path file, Path workingDirectory) throws ConfigException {
     String source = file.toString();
-    byte[] bytes = readBounded(file, source);
+    Path resolved = workingDirectory.resolve(file);
+    byte[] bytes = readBounded(resolved, source);
     boolean json = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json");
-    Path baseDir = file.toAbsolutePath().getParent();
-    return parse(decode(bytes, source), json, baseDir, source);
+    return parse(decode(bytes, source), json, resolved.getParent(), source);
   }
 
   // Reads at most one byte over the limit, so a pipe or device cannot make us read forever.

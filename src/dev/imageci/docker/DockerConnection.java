@@ -8,6 +8,9 @@ import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 
 /**
  * A connection to the Docker daemon configured the way the docker CLI is: {@code DOCKER_HOST},
@@ -20,6 +23,15 @@ public final class DockerConnection implements AutoCloseable {
 
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
 
+  private static final List<String> DOCKER_VARIABLES =
+      List.of(
+          DefaultDockerClientConfig.DOCKER_HOST,
+          DefaultDockerClientConfig.DOCKER_CONTEXT,
+          DefaultDockerClientConfig.DOCKER_TLS_VERIFY,
+          DefaultDockerClientConfig.DOCKER_CERT_PATH,
+          DefaultDockerClientConfig.DOCKER_CONFIG,
+          DefaultDockerClientConfig.API_VERSION);
+
   private final DockerClient client;
   private final String host;
 
@@ -28,20 +40,30 @@ public final class DockerConnection implements AutoCloseable {
     this.host = host;
   }
 
-  /** Connects from the environment; fails if the daemon does not answer a ping. */
+  /** Connects from this process's environment; fails if the daemon does not answer a ping. */
   public static DockerConnection fromEnvironment() throws DaemonUnavailableException {
-    return connect(null);
+    return fromEnvironment(System.getenv());
+  }
+
+  /**
+   * Connects as the docker CLI would with {@code env} as its environment; fails if the daemon does
+   * not answer a ping.
+   */
+  public static DockerConnection fromEnvironment(Map<String, String> env)
+      throws DaemonUnavailableException {
+    return connect(env, null);
   }
 
   /** Connects to {@code dockerHost} (such as {@code tcp://127.0.0.1:2375}), TLS settings aside. */
   public static DockerConnection to(String dockerHost) throws DaemonUnavailableException {
-    return connect(dockerHost);
+    return connect(System.getenv(), dockerHost);
   }
 
-  private static DockerConnection connect(String dockerHost) throws DaemonUnavailableException {
+  private static DockerConnection connect(Map<String, String> env, String dockerHost)
+      throws DaemonUnavailableException {
     DockerClientConfig config;
     try {
-      var builder = DefaultDockerClientConfig.createDefaultConfigBuilder();
+      var builder = configBuilder(env);
       if (dockerHost != null) {
         builder.withDockerHost(dockerHost).withDockerTlsVerify(false);
       }
@@ -68,6 +90,27 @@ public final class DockerConnection implements AutoCloseable {
             DockerClientImpl.getInstance(config, http), config.getDockerHost().toString());
     connection.ping();
     return connection;
+  }
+
+  /**
+   * docker-java's settings from {@code env} instead of from this process's: the same variables its
+   * default builder reads, given to it as properties, and the config directory it would default to.
+   */
+  static DefaultDockerClientConfig.Builder configBuilder(Map<String, String> env) {
+    Properties settings = new Properties();
+    for (String name : DOCKER_VARIABLES) {
+      String value = env.get(name);
+      if (value != null && !value.isBlank()) {
+        settings.setProperty(name, value);
+      }
+    }
+    if (!settings.containsKey(DefaultDockerClientConfig.DOCKER_CONFIG)) {
+      // docker-java's own default, which is not $HOME but the JVM's idea of it.
+      settings.setProperty(
+          DefaultDockerClientConfig.DOCKER_CONFIG, System.getProperty("user.home") + "/.docker");
+    }
+    // An absent DOCKER_HOST stays unset, so build() reads the current context or the default.
+    return new DefaultDockerClientConfig.Builder().withProperties(settings);
   }
 
   /** Checks that the daemon answers. */

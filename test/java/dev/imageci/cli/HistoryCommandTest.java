@@ -188,7 +188,7 @@ class HistoryCommandTest {
   private int run(String... args) {
     CommandLine commandLine =
         new CommandLine(new HistoryCommand(Map.of("IMAGECI_HOME", home.toString())));
-    commandLine.setExecutionExceptionHandler(new FailureHandler());
+    commandLine.setExecutionExceptionHandler(new FailureHandler(Map.of()));
     commandLine.setParameterExceptionHandler(new UsageHandler());
     commandLine.setOut(new PrintWriter(out, true));
     commandLine.setErr(new PrintWriter(err, true));

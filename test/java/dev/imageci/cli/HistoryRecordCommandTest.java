@@ -197,7 +197,7 @@ class HistoryRecordCommandTest {
   private int run(String... args) {
     out.getBuffer().setLength(0);
     CommandLine commandLine = ImageCi.textSafe(new CommandLine(new HistoryCommand(env)));
-    commandLine.setExecutionExceptionHandler(new FailureHandler());
+    commandLine.setExecutionExceptionHandler(new FailureHandler(Map.of()));
     commandLine.setParameterExceptionHandler(new UsageHandler());
     commandLine.setOut(new PrintWriter(out, true));
     commandLine.setErr(new PrintWriter(err, true));

@@ -88,6 +88,26 @@ class ConfigReaderTest {
   }
 
   @Test
+  void aRelativeFormIsReadFromTheGivenDirectoryWithItsRootfsBesideIt() throws Exception {
+    Path caller = Files.createDirectories(temp.resolve("caller/forms"));
+    Files.writeString(caller.resolve("image.yaml"), MINIMAL + "rootfs: rootfs.tar.gz\n");
+
+    Config config = ConfigReader.read(Path.of("forms/image.yaml"), temp.resolve("caller"));
+
+    assertThat(config.rootfs().path()).isEqualTo(caller.resolve("rootfs.tar.gz"));
+  }
+
+  @Test
+  void aProblemNamesTheFormAsItWasGivenNotWhereItWasFound() {
+    ConfigException e =
+        catchThrowableOfType(
+            ConfigException.class,
+            () -> ConfigReader.read(Path.of("missing.yaml"), temp.resolve("caller")));
+
+    assertThat(e.source()).isEqualTo("missing.yaml");
+  }
+
+  @Test
   void jsonAndYamlFormsGiveTheSameConfig() throws Exception {
     Path yamlForm = Path.of(getClass().getResource("/golden/app.yaml").toURI());
     Path jsonForm = Path.of(getClass().getResource("/golden/app.json").toURI());
