@@ -2,6 +2,7 @@ package dev.imageci.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.imageci.resident.ResidentServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,6 +27,9 @@ class LauncherIT {
 
   record Run(int status, String out, String err) {}
 
+  /** Set for the resident process's test; the others run every command in a JVM of its own. */
+  private Path residentDirectory;
+
   private Run launch(String... args) throws IOException, InterruptedException {
     Path java = temp.resolve("java");
     if (!Files.exists(java)) {
@@ -49,6 +53,12 @@ class LauncherIT {
     env.put("IMAGECI_JAR", temp.resolve("imageci.jar").toString());
     env.put("JAVA", java.toString());
     env.put("IMAGECI_HOME", temp.resolve("home").toString());
+    if (residentDirectory == null) {
+      env.put("IMAGECI_RESIDENT", "0");
+    } else {
+      env.put("IMAGECI_RESIDENT_DIR", residentDirectory.toString());
+      env.remove("IMAGECI_RESIDENT");
+    }
     Process process = builder.start();
     if (!process.waitFor(3, TimeUnit.MINUTES)) {
       process.destroyForcibly();
@@ -99,6 +109,60 @@ class LauncherIT {
         .contains("-XX:SharedArchiveFile=")
         .contains("-XX:Tier4InvocationThreshold=100000")
         .doesNotContain("TieredStopAtLevel");
+  }
+
+  @Test
+  void laterCommandsGoToTheResidentProcessTheFirstOneStarted() throws Exception {
+    residentDirectory = temp.resolve("resident");
+    Path form = temp.resolve("image.yaml");
+    Files.writeString(
+        form, "image: registry.example.com/team/app\nfrom: registry.example.com/base/os:1\n");
+
+    Run first = launch("render", form.toString());
+
+    assertThat(first.status()).as(first.err()).isZero();
+    assertThat(first.out()).contains("FROM registry.example.com/base/os:1");
+    assertThat(calls()).anyMatch(call -> call.contains("-jar") && call.endsWith("render " + form));
+    assertThat(calls()).anyMatch(call -> call.contains(ResidentServer.class.getName()));
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(residentDirectory)))
+        .isEqualTo("rwx------");
+    Path socket = awaitSocket();
+
+    int jvmsSoFar = calls().size();
+    Run second = launch("render", form.toString());
+
+    assertThat(second.status()).as(second.err()).isZero();
+    assertThat(second.out()).isEqualTo(first.out());
+    assertThat(calls()).as("no JVM started for the second command").hasSize(jvmsSoFar);
+    Path log = Path.of(socket.toString().replaceFirst("\\.sock$", ".log"));
+    assertThat(Files.readString(log)).contains("Request[render in ");
+
+    stopResident(socket);
+  }
+
+  private Path awaitSocket() throws Exception {
+    for (int i = 0; i < 600; i++) {
+      try (var files = Files.list(residentDirectory)) {
+        var socket = files.filter(f -> f.toString().endsWith(".sock")).findFirst();
+        if (socket.isPresent()) {
+          return socket.get();
+        }
+      } catch (java.nio.file.NoSuchFileException notYet) {
+        // the launcher has not made the directory yet
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no resident process came up in " + residentDirectory);
+  }
+
+  // SIGTERM, as an operator stops it: it stops taking commands and removes its files.
+  private static void stopResident(Path socket) throws Exception {
+    Path pid = Path.of(socket.toString().replaceFirst("\\.sock$", ".pid"));
+    new ProcessBuilder("kill", "-TERM", Files.readString(pid).strip()).start().waitFor();
+    for (int i = 0; i < 300 && Files.exists(socket); i++) {
+      Thread.sleep(100);
+    }
+    assertThat(socket).doesNotExist();
   }
 
   private static List<String> concat(List<String> first, List<String> second) {
