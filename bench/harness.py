@@ -120,6 +120,11 @@ class Bench:
         self.env["IMAGECI_REGISTRY_PASSWORD"] = self.password
         self.env["DOCKER_BUILDKIT"] = "0"
         self.env.pop("IMAGECI_DB_URL", None)  # the embedded store, in the temporary home
+        # The launcher's resident process, in a directory of this run's own; "imageci (own JVM)"
+        # is the same launcher with it switched off, every command in a JVM of its own.
+        self.resident_dirs = []
+        self.env["IMAGECI_RESIDENT_DIR"] = self.resident_dir("resident")
+        self.own_jvm_env = dict(self.env, IMAGECI_RESIDENT="0")
         self.buildah = None
         self.imageci_build = None
 
@@ -167,6 +172,52 @@ class Bench:
         image_id = timed(base + ["images", "-q"], self.env).output.split()[0]
         timed(base + ["tag", image_id, f"docker.io/{self.base_image}"], self.env)
         return base
+
+    def resident_dir(self, name):
+        path = os.path.join(self.work, name)
+        self.resident_dirs.append(path)
+        return path
+
+    def resident_peak_rss_mib(self, directory):
+        """The peak RSS (VmHWM) of the resident process serving from directory, or None."""
+        for name in os.listdir(directory) if os.path.isdir(directory) else []:
+            if name.endswith(".pid"):
+                try:
+                    with open(os.path.join(directory, name)) as pid_file:
+                        pid = pid_file.read().strip()
+                    with open(f"/proc/{pid}/status") as status:
+                        for line in status:
+                            if line.startswith("VmHWM:"):
+                                return int(line.split()[1]) / 1024
+                except OSError:
+                    return None
+        return None
+
+    def stop_resident(self):
+        for directory in self.resident_dirs:
+            for name in os.listdir(directory) if os.path.isdir(directory) else []:
+                if name.endswith(".pid"):
+                    try:
+                        with open(os.path.join(directory, name)) as pid_file:
+                            os.kill(int(pid_file.read().strip()), 15)
+                    except (OSError, ValueError):
+                        pass  # gone already
+
+    def await_resident(self, env=None):
+        """Starts the resident process with one command and waits until it serves."""
+        env = env or self.env
+        directory = env["IMAGECI_RESIDENT_DIR"]
+        timed([LAUNCHER, "--version"], env)
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            names = os.listdir(directory) if os.path.isdir(directory) else []
+            serving = any(n.endswith(".sock") for n in names)
+            for path in [os.path.join(directory, n) for n in names if n.endswith(".log")]:
+                with open(path, errors="replace") as resident_log:
+                    if serving and "resident: warmed up" in resident_log.read():
+                        return
+            time.sleep(0.2)
+        raise RuntimeError(f"the resident process did not start and warm up in {directory}")
 
     # ---- contexts ------------------------------------------------------------------------
 
@@ -252,8 +303,8 @@ class Bench:
                 f"-t {ref} {context} && {base} push --tls-verify=false "
                 f"--authfile {authfile} {ref}"]
 
-    def measure(self, label, command, marker=None):
-        run = timed(command, self.env, marker=marker)
+    def measure(self, label, command, marker=None, env=None):
+        run = timed(command, env or self.env, marker=marker)
         if run.status != 0:
             self.failures.append(f"{label}: exit {run.status}: {run.output.strip()[-600:]}")
             log(f"{label} failed (exit {run.status}); see the report")
@@ -274,13 +325,17 @@ class Bench:
         if os.access(LAUNCHER, os.X_OK):
             commands["imageci --version (scripts/imageci, CDS)"] = [LAUNCHER, "--version"]
             commands["imageci render (scripts/imageci, CDS)"] = [LAUNCHER, "render", config]
-            timed([LAUNCHER, "--version"], self.env)  # creates the class data archive once
+            commands["imageci --version (scripts/imageci, resident)"] = [LAUNCHER, "--version"]
+            commands["imageci render (scripts/imageci, resident)"] = [LAUNCHER, "render", config]
+            timed([LAUNCHER, "--version"], self.own_jvm_env)  # creates the class data archive
+            self.await_resident()
         commands["docker --version"] = ["docker", "--version"]
         times = {name: [] for name in commands}
         cpu = {name: [] for name in commands}
         for rep in range(self.args.startup_reps + 2):
             for name, command in commands.items():
-                run = self.measure(name, command)
+                env = self.env if "resident" in name else self.own_jvm_env
+                run = self.measure(name, command, env=env)
                 if run is not None and rep >= 2:  # two warm-up rounds fill the page cache
                     times[name].append(run.seconds)
                     cpu[name].append(run.cpu_seconds)
@@ -302,11 +357,18 @@ class Bench:
         log("end-to-end build and push")
         rootfs = os.path.join(self.work, "rootfs-small.tar.gz")
         self.write_rootfs(rootfs, self.args.small_rootfs_mib * MIB, 16, compress=True)
-        tools = ["imageci", "docker", "buildah"]
+        tools = ["imageci", "imageci (own JVM)", "docker", "buildah"]
+        slugs = {"imageci": "imageci", "imageci (own JVM)": "imageci-own-jvm", "docker": "docker",
+                 "buildah": "buildah"}
+        envs = {"imageci (own JVM)": self.own_jvm_env}
+        self.await_resident()
         configs = {}
         times = {(mode, tool): [] for mode in ("cold", "warm", "unchanged") for tool in tools}
         runners = {
             "imageci": lambda tool_dir, config, ref, mode: (
+                self.imageci_command(config, force=(mode != "unchanged"))
+                if self.imageci_build else None),
+            "imageci (own JVM)": lambda tool_dir, config, ref, mode: (
                 self.imageci_command(config, force=(mode != "unchanged"))
                 if self.imageci_build else None),
             "docker": lambda tool_dir, config, ref, mode: self.docker_command(ref, tool_dir),
@@ -317,8 +379,8 @@ class Bench:
         for mode in ("cold", "warm", "unchanged"):
             for rep in range(self.args.reps + 1):
                 for tool in tools:
-                    tool_dir = os.path.join(self.work, "e2e", tool)
-                    image = f"{self.repo}/e2e-{tool}"
+                    tool_dir = os.path.join(self.work, "e2e", slugs[tool])
+                    image = f"{self.repo}/e2e-{slugs[tool]}"
                     ref = f"{image}:bench"
                     if mode == "cold" or tool not in configs:
                         # A new value in the first RUN line: every command layer is new.
@@ -330,14 +392,14 @@ class Bench:
                     command = runners[tool](tool_dir, configs[tool], ref, mode)
                     if command is None:
                         continue
-                    run = self.measure(f"{mode} {tool}", command)
+                    run = self.measure(f"{mode} {tool}", command, env=envs.get(tool))
                     self.pushed.add(ref)
                     if run is None:
                         continue
-                    if tool == "imageci" and mode == "unchanged":
-                        notes["unchanged"] = (
-                            "imageci reused the pushed image" if "reused" in run.output
-                            else "imageci did not report a reuse")
+                    if tool.startswith("imageci") and mode == "unchanged":
+                        notes[tool] = (
+                            "reused the pushed image" if "reused" in run.output
+                            else "did not report a reuse")
                     # The first round of each mode fills caches (warm, unchanged) and is not
                     # counted; in cold mode it is the first build of a fresh rootfs.
                     if rep > 0:
@@ -350,14 +412,18 @@ class Bench:
                 value = median(times[(mode, tool)])
                 available = bool(times[(mode, tool)])
                 ratio = value / reference if value and reference and tool != "docker" else None
-                target, limit = targets[mode] if tool == "imageci" else ("", None)
+                target, limit = targets[mode] if tool.startswith("imageci") else ("", None)
                 met = ""
                 if limit and ratio is not None:
                     met = "yes" if (ratio < limit if mode == "unchanged" else ratio <= limit) \
                         else "no"
                 note = "" if available else self.unavailable_note(tool)
-                if tool == "imageci" and mode == "unchanged" and available:
-                    note = notes.get("unchanged", "")
+                if tool == "imageci" and available:
+                    note = "through the resident process (scripts/imageci)"
+                if tool == "imageci (own JVM)" and available:
+                    note = "scripts/imageci with IMAGECI_RESIDENT=0: a JVM of its own per command"
+                if tool.startswith("imageci") and mode == "unchanged" and available:
+                    note += "; " + notes.get(tool, "")
                 if tool == "buildah" and available:
                     note = (f"storage {self.args.buildah_driver}, isolation chroot, "
                             "--network host (chroot refuses none)")
@@ -368,7 +434,7 @@ class Bench:
                     ratio=ratio, target=target, met=met if available else "n/a", note=note))
 
     def unavailable_note(self, tool):
-        if tool == "imageci" and not self.imageci_build:
+        if tool.startswith("imageci") and not self.imageci_build:
             return "not available: imageci build is not on this branch"
         if tool == "buildah" and not self.buildah:
             return "not available: buildah cannot run here (see the log)"
@@ -379,38 +445,49 @@ class Bench:
         log(f"{size_mib} MiB rootfs upload")
         rootfs = os.path.join(self.work, "rootfs-big.tar")
         self.write_rootfs(rootfs, size_mib * MIB, 64, compress=False)
+        # A resident process of its own, so that its peak RSS is that of these uploads.
+        resident_env = dict(self.env, IMAGECI_RESIDENT_DIR=self.resident_dir("resident-upload"))
+        self.await_resident(resident_env)
+        envs = {"imageci": resident_env, "imageci (own JVM)": self.own_jvm_env}
+        slugs = {"imageci": "imageci", "imageci (own JVM)": "imageci-own-jvm", "docker": "docker"}
         contexts = {}
-        for tool in ("imageci", "docker"):
-            tool_dir = os.path.join(self.work, "upload", tool)
-            config = self.write_config(tool_dir, f"{self.repo}/upload-{tool}", "rootfs.tar", "up")
+        for tool, slug in slugs.items():
+            tool_dir = os.path.join(self.work, "upload", slug)
+            config = self.write_config(tool_dir, f"{self.repo}/upload-{slug}", "rootfs.tar", "up")
             self.render_into(config, tool_dir, rootfs, "rootfs.tar")
-            contexts[tool] = (tool_dir, config, f"{self.repo}/upload-{tool}:bench")
+            contexts[tool] = (tool_dir, config, f"{self.repo}/upload-{slug}:bench")
         commands = {
             "docker": ["docker", "build", "-t", contexts["docker"][2], contexts["docker"][0]],
         }
         if self.imageci_build:
-            commands["imageci"] = self.imageci_command(contexts["imageci"][1], push=False,
-                                                       force=True)
+            for tool in ("imageci", "imageci (own JVM)"):
+                commands[tool] = self.imageci_command(contexts[tool][1], push=False, force=True)
         self.local_images = [ctx[2] for ctx in contexts.values()]
         marker = b"Step 1/"
         results = {tool: [] for tool in commands}
         for rep in range(self.args.upload_reps + 1):
             for tool, command in commands.items():
-                run = self.measure(f"upload {tool}", command, marker=marker)
+                run = self.measure(f"upload {tool}", command, marker=marker, env=envs.get(tool))
                 if run is not None and rep > 0:  # the first round fills the build cache
                     results[tool].append(run)
+        resident_rss = self.resident_peak_rss_mib(resident_env["IMAGECI_RESIDENT_DIR"])
         total_ref = median([r.seconds for r in results["docker"]])
         upload_ref = median([r.marker_seconds for r in results["docker"]])
-        for tool in ("imageci", "docker"):
+        for tool in ("imageci", "imageci (own JVM)", "docker"):
             runs = results.get(tool, [])
             note = "" if runs else self.unavailable_note(tool)
             uploads = [r.marker_seconds for r in runs if r.marker_seconds is not None]
             upload = median(uploads)
             total = median([r.seconds for r in runs])
             rss = median([r.max_rss_kib / 1024 for r in runs])
-            imageci = tool == "imageci"
+            imageci = tool.startswith("imageci")
             if runs and not uploads:
                 note = "the build log shows no 'Step 1/' line, so the upload was not timed apart"
+            rss_note = note
+            if tool == "imageci" and runs:
+                rss_note = (f"the resident process's peak (VmHWM) over its warm-up and every "
+                            f"upload; its client: {rss:.0f} MiB")
+                rss = resident_rss
             self.rows.append(Row(
                 "1 GiB rootfs", f"context upload ({size_mib} MiB)", tool,
                 "start to first build step", "s", upload, len(uploads),
@@ -427,7 +504,7 @@ class Bench:
                 "1 GiB rootfs", f"CLI peak RSS ({size_mib} MiB)", tool, "peak RSS", "MiB", rss,
                 len(runs), target="< 200 MiB" if imageci else "",
                 met=(("yes" if rss < 200 else "no") if rss else "n/a") if imageci else "",
-                note=note))
+                note=rss_note))
 
     def jmh(self):
         log("render and validate throughput (JMH)")
@@ -629,6 +706,7 @@ def main():
                     bench.failures.append(f"{section}: {error}")
                     log(f"{section} failed: {error}")
     finally:
+        bench.stop_resident()
         bench.clean()
         bench.write_report(started, bench.machine())
     log(f"wrote {args.results}/report.md and report.csv")

@@ -48,8 +48,12 @@ final class Warmup {
     Thread thread =
         new Thread(
             () -> {
+              long started = System.nanoTime();
               try {
                 run(directory);
+                remove(directory);
+                log.printf(
+                    "resident: warmed up in %d ms%n", (System.nanoTime() - started) / 1_000_000);
               } catch (IOException | RuntimeException e) {
                 log.println("resident: the warm-up failed, commands start cold: " + e);
               }
