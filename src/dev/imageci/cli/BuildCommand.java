@@ -132,8 +132,12 @@ final class BuildCommand implements Callable<Integer> {
     // hides most of the Docker client's start-up.
     CompletableFuture<DockerConnection> daemon = connectInBackground(env);
     String text = readText();
-    // Limitation: the upload waits for the whole rootfs hash, because the history needs it first.
-    hashRootfsAhead();
+    // A build that may reuse an earlier image needs the rootfs' hash first; any other hashes it
+    // on its way to the daemon.
+    // Limitation: a build that may reuse (--push without --force) uploads only after the hash.
+    if (options().mayReuse()) {
+      hashRootfsAhead();
+    }
     CancelSignal cancel = new CancelSignal();
     BuildResult result;
     try (Invocation.Watch watch = invocation.cancellation().watch(cancel);

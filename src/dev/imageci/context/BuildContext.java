@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.function.UnaryOperator;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
@@ -16,16 +17,18 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * uses, when the form has one, then the Dockerfile. It is written while the daemon reads it, never
  * held whole in memory nor copied to a temporary file.
  *
- * <p>A rootfs whose entries are still to be checked is checked on its way into the tar. The
- * Dockerfile goes last, so a context cut short by a refused rootfs has none: the daemon cannot
- * start a single step from it, whatever it makes of the bytes that did arrive.
+ * <p>A rootfs whose entries are still to be checked is checked on its way into the tar (and hashed,
+ * when it was not hashed before). The Dockerfile goes last, so a context cut short by a refused
+ * rootfs has none: the daemon cannot start a single step from it, whatever it makes of the bytes
+ * that did arrive. Going last also lets it carry the rootfs' hash (the classic builder reads the
+ * whole context before the Dockerfile).
  */
 public final class BuildContext {
 
   // Fixed times and owners keep the context's bytes the same for the same inputs.
   private static final FileTime EPOCH = FileTime.from(Instant.EPOCH);
 
-  private final String dockerfile;
+  private final UnaryOperator<String> dockerfile;
   private final Path rootfsFile;
   private final PreparedRootfs rootfs;
   private final String rootfsName;
@@ -36,11 +39,11 @@ public final class BuildContext {
    * @param rootfsName its name in the context, as the Dockerfile's ADD line names it
    */
   public BuildContext(String dockerfile, Path rootfs, String rootfsName) {
-    this(dockerfile, rootfs, null, rootfsName);
+    this(sha256 -> dockerfile, rootfs, null, rootfsName);
   }
 
   private BuildContext(
-      String dockerfile, Path rootfsFile, PreparedRootfs rootfs, String rootfsName) {
+      UnaryOperator<String> dockerfile, Path rootfsFile, PreparedRootfs rootfs, String rootfsName) {
     this.dockerfile = dockerfile;
     this.rootfsFile = rootfsFile;
     this.rootfs = rootfs;
@@ -49,9 +52,13 @@ public final class BuildContext {
 
   /**
    * A context with a prepared rootfs (or none, when null), whose entries it checks as it sends them
-   * when the preparer left them unchecked.
+   * when the preparer left them unchecked, and hashes when the preparer left that too.
+   *
+   * @param dockerfile the Dockerfile to send for the rootfs' sha256 (null without a rootfs), called
+   *     once the rootfs has gone out whole, so a sha256 taken on the way is known
    */
-  public static BuildContext of(String dockerfile, PreparedRootfs rootfs, String rootfsName) {
+  public static BuildContext of(
+      UnaryOperator<String> dockerfile, PreparedRootfs rootfs, String rootfsName) {
     return new BuildContext(dockerfile, rootfs == null ? null : rootfs.file(), rootfs, rootfsName);
   }
 
@@ -64,6 +71,7 @@ public final class BuildContext {
     TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
     tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
     tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+    String sha256 = null;
     if (rootfsFile != null) {
       PreparedRootfs prepared =
           rootfs != null
@@ -72,8 +80,9 @@ public final class BuildContext {
       tar.putArchiveEntry(entry(rootfsName, prepared.size()));
       new CopyRootfs().call(prepared, tar);
       tar.closeArchiveEntry();
+      sha256 = prepared.sha256();
     }
-    byte[] dockerfileBytes = dockerfile.getBytes(StandardCharsets.UTF_8);
+    byte[] dockerfileBytes = dockerfile.apply(sha256).getBytes(StandardCharsets.UTF_8);
     tar.putArchiveEntry(entry("Dockerfile", dockerfileBytes.length));
     tar.write(dockerfileBytes);
     tar.closeArchiveEntry();

@@ -13,7 +13,8 @@ import java.nio.file.Files;
  * Copies a prepared rootfs into the build context. When its entries are still to be checked, the
  * copy is what the checks read: every byte of the file, trailing bytes included, passes the checks
  * on its way out, and the file must still be the one hashed when the build started (same length,
- * inode and modification time).
+ * inode and modification time). A rootfs hashed on the way is hashed from those bytes too, and
+ * refused when they are not what the form's sha256 says.
  */
 final class CopyRootfs {
 
@@ -41,9 +42,10 @@ final class CopyRootfs {
     } catch (RefusedException e) {
       throw e;
     } catch (ChangedException e) {
+      String when =
+          rootfs.hashedOnTheWay() ? " while it was being sent: " : " after it was hashed: ";
       throw new RefusedException(
-          new RootfsException(
-              "rootfs " + label + " changed after it was hashed: " + e.getMessage()));
+          new RootfsException("rootfs " + label + " changed" + when + e.getMessage()));
     } catch (IOException e) {
       throw new RefusedException(RootfsPreparer.unreadable(label, e));
     }
@@ -59,21 +61,35 @@ final class CopyRootfs {
   // Limitation: a file rewritten with its length, inode and time kept is not caught: no 2nd hash.
   private static void check(PreparedRootfs rootfs, PendingCheck pending, InputStream copying)
       throws IOException {
+    InspectRootfsArchive inspect = new InspectRootfsArchive(pending.policy());
+    String sha256;
     try {
-      new InspectRootfsArchive(pending.policy())
-          .checkOnly(copying, pending.label(), pending.allowSetuid());
+      // A file hashed already is not hashed again: that would cost as much as the first pass,
+      // and its stamp is cheap.
+      sha256 =
+          pending.onTheWay()
+              ? inspect.call(copying, pending.label(), pending.allowSetuid()).sha256()
+              : inspect.checkOnly(copying, pending.label(), pending.allowSetuid()).sha256();
     } catch (RootfsException e) {
       throw new RefusedException(e);
     }
-    // Hashing the bytes again would cost as much as the first pass; the file's stamp is cheap.
     FileStamp now = FileStamp.of(rootfs.file());
-    if (!now.equals(pending.hashed())) {
+    if (!now.equals(pending.stamp())) {
       throw new ChangedException(
           "it was modified at "
               + now.modified()
-              + ", after it was hashed ("
-              + pending.hashed().modified()
+              + ", after "
+              + (pending.onTheWay() ? "the build started (" : "it was hashed (")
+              + pending.stamp().modified()
               + ")");
+    }
+    if (pending.onTheWay()) {
+      try {
+        RootfsPreparer.verify(pending.expectedSha256(), pending.label(), sha256);
+      } catch (RootfsException e) {
+        throw new RefusedException(e);
+      }
+      rootfs.sent(sha256);
     }
   }
 

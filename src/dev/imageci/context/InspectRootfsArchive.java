@@ -122,6 +122,18 @@ final class InspectRootfsArchive {
     return new Inspection(HexFormat.of().formatHex(sha256.digest()), size, format, -1);
   }
 
+  /**
+   * Reads the first bytes of {@code source} and refuses at once what they show cannot be used, as
+   * {@link #hash} does; the entries are left for {@link #call} to check.
+   *
+   * @throws RootfsException when the first bytes show the archive cannot be used
+   * @throws IOException when {@code source} itself fails
+   */
+  static void refuseByHead(InputStream source, String label) throws RootfsException, IOException {
+    byte[] head = source.readNBytes(TAR_HEADER);
+    refuseByHead(head, head.length, label);
+  }
+
   private static ArchiveFormat refuseByHead(byte[] head, int length, String label)
       throws RootfsException {
     try {

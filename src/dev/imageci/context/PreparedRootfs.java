@@ -7,17 +7,29 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 
 /**
- * A rootfs archive on local disk whose sha256 is known and verified, ready to go into the build
- * context. Its entries are either checked already or checked by {@link BuildContext} on the bytes
- * it sends ({@link #entriesChecked()}). Closing it deletes the file when it was downloaded.
+ * A rootfs archive on local disk, ready to go into the build context. Its entries are either
+ * checked already or checked by {@link BuildContext} on the bytes it sends ({@link
+ * #entriesChecked()}). Its sha256 is known and verified, or, for a file nothing needs the hash of
+ * before the build, taken and verified from those same bytes ({@link #sha256()}). Closing it
+ * deletes the file when it was downloaded.
  */
 public final class PreparedRootfs implements AutoCloseable {
 
   /**
    * The checks left for the build context: what {@link InspectRootfsArchive} needs to run, and the
-   * file's attributes when it was hashed, to tell whether it changed since.
+   * file's attributes when it was hashed (or, for a file hashed on the way, prepared), to tell
+   * whether it changed since.
+   *
+   * @param onTheWay whether the sha256 is still to be taken from the bytes sent
+   * @param expectedSha256 what the form says those bytes hash to (hex), or null
    */
-  record PendingCheck(RootfsPolicy policy, boolean allowSetuid, String label, FileStamp hashed) {}
+  record PendingCheck(
+      RootfsPolicy policy,
+      boolean allowSetuid,
+      String label,
+      FileStamp stamp,
+      boolean onTheWay,
+      String expectedSha256) {}
 
   /** What tells a file rewritten since: its identity, length and modification time. */
   record FileStamp(Object fileKey, long size, FileTime modified) {
@@ -28,7 +40,7 @@ public final class PreparedRootfs implements AutoCloseable {
   }
 
   private final Path file;
-  private final String sha256;
+  private volatile String sha256;
   private final long size;
   private final boolean temporary;
   private final PendingCheck pendingCheck;
@@ -50,9 +62,22 @@ public final class PreparedRootfs implements AutoCloseable {
     return file;
   }
 
-  /** The hex sha256 of the file's bytes as they are (compressed or not). */
+  /**
+   * The hex sha256 of the file's bytes as they are (compressed or not); null while it is still to
+   * be taken on the way into the build context, and after a context that did not send it whole.
+   */
   public String sha256() {
     return sha256;
+  }
+
+  /** Whether the sha256 is taken from the bytes the build context sends. */
+  public boolean hashedOnTheWay() {
+    return pendingCheck != null && pendingCheck.onTheWay();
+  }
+
+  /** The sha256 of the bytes the build context sent, checked against the form's already. */
+  void sent(String sha256) {
+    this.sha256 = sha256;
   }
 
   public long size() {

@@ -17,7 +17,8 @@ import java.util.Locale;
  * Makes a form's rootfs ready for the build context: downloads it when it is a URL, verifies the
  * sha256 the form gives, and checks every entry before the daemon can use it. {@link #prepare}
  * checks everything in one pass over the archive's bytes; {@link #prepareForUpload} only hashes a
- * local file and leaves the entries to be checked on their way into the build context.
+ * local file and leaves the entries to be checked on their way into the build context; {@link
+ * #prepareHashedOnTheWay} leaves the hash to that pass as well.
  */
 public final class RootfsPreparer {
 
@@ -65,7 +66,36 @@ public final class RootfsPreparer {
           hash.sha256(),
           hash.size(),
           false,
-          new PendingCheck(policy, rootfs.allowSetuid(), label, before));
+          new PendingCheck(policy, rootfs.allowSetuid(), label, before, false, null));
+    } catch (IOException e) {
+      throw unreadable(label, e);
+    }
+  }
+
+  /**
+   * Like {@link #prepareForUpload}, for a build that needs no hash before it starts (one that may
+   * not reuse an earlier image): a local file's first bytes are looked at here, and {@link
+   * BuildContext} hashes it, verifies the form's sha256 and checks its entries in the one pass that
+   * sends it, so the upload does not wait for a hash of the whole file. Its {@link
+   * PreparedRootfs#sha256()} is null until then.
+   *
+   * @throws RootfsException with a message for the user when the rootfs cannot be used
+   */
+  public PreparedRootfs prepareHashedOnTheWay(Rootfs rootfs) throws RootfsException {
+    if (rootfs.isRemote()) {
+      return prepareDownload(rootfs);
+    }
+    String label = rootfs.describe();
+    try (InputStream in = Files.newInputStream(rootfs.path())) {
+      FileStamp stamp = FileStamp.of(rootfs.path());
+      InspectRootfsArchive.refuseByHead(in, label);
+      return new PreparedRootfs(
+          rootfs.path(),
+          null,
+          stamp.size(),
+          false,
+          new PendingCheck(
+              policy, rootfs.allowSetuid(), label, stamp, true, expectedSha256(rootfs)));
     } catch (IOException e) {
       throw unreadable(label, e);
     }
@@ -152,21 +182,33 @@ public final class RootfsPreparer {
 
   private static void verify(Rootfs rootfs, String label, Inspection inspection)
       throws RootfsException {
-    String expected = rootfs.sha256();
-    if (expected == null) {
-      return;
-    }
-    expected = expected.toLowerCase(Locale.ROOT);
-    expected = expected.startsWith("sha256:") ? expected.substring(7) : expected;
-    if (!expected.equals(inspection.sha256())) {
+    verify(expectedSha256(rootfs), label, inspection.sha256());
+  }
+
+  /**
+   * @param expected the hex sha256 the form gives, or null when it gives none
+   * @throws RootfsException when {@code actual} is not {@code expected}
+   */
+  static void verify(String expected, String label, String actual) throws RootfsException {
+    if (expected != null && !expected.equals(actual)) {
       throw new RootfsException(
           "rootfs "
               + label
               + ": sha256 mismatch: the form expects "
               + expected
               + " but the archive has "
-              + inspection.sha256());
+              + actual);
     }
+  }
+
+  /** The form's sha256 as lower-case hex, without a {@code sha256:} prefix, or null. */
+  private static String expectedSha256(Rootfs rootfs) {
+    String expected = rootfs.sha256();
+    if (expected == null) {
+      return null;
+    }
+    expected = expected.toLowerCase(Locale.ROOT);
+    return expected.startsWith("sha256:") ? expected.substring(7) : expected;
   }
 
   private static void deleteQuietly(Path file) {

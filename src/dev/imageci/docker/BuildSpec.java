@@ -1,22 +1,11 @@
 package dev.imageci.docker;
 
-import java.util.Map;
-
 /**
- * What the daemon needs for one classic-builder build besides the context.
+ * What the daemon needs for one classic-builder build besides the context (which carries the
+ * Dockerfile, build labels included).
  *
  * @param tag the (temporary) reference the image is built under
- * @param labels labels added at build time
  * @param baseCredential the credential for the base image's registry, or null
  */
 public record BuildSpec(
-    String tag,
-    boolean noCache,
-    boolean pull,
-    Map<String, String> labels,
-    RegistryCredential baseCredential) {
-
-  public BuildSpec {
-    labels = Map.copyOf(labels);
-  }
-}
+    String tag, boolean noCache, boolean pull, RegistryCredential baseCredential) {}

@@ -60,8 +60,7 @@ public final class DockerImages {
             .withNoCache(spec.noCache())
             .withPull(spec.pull())
             .withRemove(true)
-            .withForcerm(true)
-            .withLabels(spec.labels());
+            .withForcerm(true);
     if (spec.baseCredential() != null) {
       AuthConfigurations auths = new AuthConfigurations();
       auths.addConfig(authConfig(spec.baseCredential()));

@@ -11,7 +11,9 @@ import java.util.Objects;
  * @param tags the tags as the config gives them, {@code auto} included
  * @param config the config text as given (it holds no credentials)
  * @param dockerfile the rendered Dockerfile
- * @param rootfsSha256 the rootfs archive's sha256 (64 hex digits), or null without a rootfs
+ * @param rootfsSha256 the rootfs archive's sha256 (64 hex digits), or null without a rootfs, and
+ *     while it is still to be hashed on its way to the daemon (then {@code rootfsSize} is set and
+ *     the record gets its sha256 and config hash from {@link RecordedBuild#rootfsHashed})
  * @param rootfsSize the rootfs archive's size in bytes, or null
  * @param remarks the config's remarks, or null
  * @param trigger who started the build and from where

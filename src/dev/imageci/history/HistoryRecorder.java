@@ -88,6 +88,9 @@ public final class HistoryRecorder implements AutoCloseable {
     List<String> explicitTags =
         start.tags().stream().filter(tag -> !tag.equals(AutoTags.AUTO)).toList();
     var now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    // A rootfs hashed on its way to the daemon: the config hash waits for
+    // RecordedBuild.rootfsHashed.
+    boolean hashPending = start.rootfsSha256() == null && start.rootfsSize() != null;
     BuildRecord record =
         BuildRecord.builder()
             .id(newId())
@@ -96,7 +99,8 @@ public final class HistoryRecorder implements AutoCloseable {
             .priorDigest(explicitTags.isEmpty() ? null : currentDigest(start.image(), explicitTags))
             .config(start.config())
             .dockerfile(start.dockerfile())
-            .configHash(ConfigHash.of(start.dockerfile(), start.rootfsSha256()))
+            .configHash(
+                hashPending ? null : ConfigHash.of(start.dockerfile(), start.rootfsSha256()))
             .rootfsSha256(start.rootfsSha256())
             .rootfsSize(start.rootfsSize())
             .status(BuildStatus.RUNNING)

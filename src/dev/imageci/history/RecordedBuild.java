@@ -1,5 +1,6 @@
 package dev.imageci.history;
 
+import dev.imageci.render.ConfigHash;
 import java.io.IOException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -79,6 +80,20 @@ public final class RecordedBuild {
                 .digest(reused.digest())
                 .imageId(reused.imageId())
                 .size(reused.size())));
+  }
+
+  /**
+   * Gives a record started before its rootfs was hashed (no sha256, a size) that sha256 and the
+   * config hash that goes with it; they are written with the next save, at the latest the end.
+   */
+  public synchronized void rootfsHashed(String sha256) {
+    if (record.rootfsSha256() == null && record.rootfsSize() != null) {
+      record =
+          record.toBuilder()
+              .rootfsSha256(sha256)
+              .configHash(ConfigHash.of(record.dockerfile(), sha256))
+              .build();
+    }
   }
 
   /** Ends the attempt as pushed (or built) with this digest, image id and size. */

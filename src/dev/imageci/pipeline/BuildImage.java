@@ -13,6 +13,8 @@ import dev.imageci.docker.RegistryCredential;
 import dev.imageci.render.DockerfileRenderer;
 import java.io.IOException;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Step: the daemon builds the image under a temporary tag, reading the streamed context; a rootfs
@@ -31,13 +33,23 @@ final class BuildImage {
   /**
    * Returns the image id.
    *
+   * @param dockerfile the rendered Dockerfile
+   * @param labels the build labels for the rootfs' sha256 (null without a rootfs), asked for once
+   *     the rootfs has gone out, so a rootfs hashed on the way has its sha256 by then
    * @throws RootfsException when the rootfs fails its checks on the way to the daemon; the context
    *     then ends without a Dockerfile, so the daemon ran no step
    */
-  String call(Config config, String dockerfile, PreparedRootfs rootfs, BuildSpec spec)
+  String call(
+      Config config,
+      String dockerfile,
+      Function<String, Map<String, String>> labels,
+      PreparedRootfs rootfs,
+      BuildSpec spec)
       throws DockerException, CancelledException, RootfsException {
     String name = rootfs == null ? null : DockerfileRenderer.rootfsContextName(config.rootfs());
-    try (BuildContext.Stream tar = BuildContext.of(dockerfile, rootfs, name).open()) {
+    UnaryOperator<String> sent =
+        sha256 -> DockerfileRenderer.withLabels(dockerfile, labels.apply(sha256));
+    try (BuildContext.Stream tar = BuildContext.of(sent, rootfs, name).open()) {
       String imageId;
       try {
         imageId = docker.build(tar, spec, cancel);
@@ -53,10 +65,7 @@ final class BuildImage {
   }
 
   static BuildSpec spec(
-      String temporaryTag,
-      BuildOptions options,
-      Map<String, String> labels,
-      RegistryCredential baseCredential) {
-    return new BuildSpec(temporaryTag, options.noCache(), options.pull(), labels, baseCredential);
+      String temporaryTag, BuildOptions options, RegistryCredential baseCredential) {
+    return new BuildSpec(temporaryTag, options.noCache(), options.pull(), baseCredential);
   }
 }

@@ -18,4 +18,14 @@ public record BuildOptions(
     Duration timeout,
     String requestId,
     String user,
-    boolean force) {}
+    boolean force) {
+
+  /**
+   * Whether an earlier identical image may stand in for this build. Only a pushed image can be
+   * reused, since the registry is what still has it; deciding needs the rootfs' hash before the
+   * build, which otherwise is taken while the rootfs is sent.
+   */
+  public boolean mayReuse() {
+    return push && !force;
+  }
+}

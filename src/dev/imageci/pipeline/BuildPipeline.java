@@ -125,6 +125,7 @@ public final class BuildPipeline {
     private final Map<String, Long> stages = new LinkedHashMap<>();
     private final String temporaryTag;
     private BuildRecording recording;
+    private PreparedRootfs rootfs;
     private String dockerfile;
     private List<Tag> tags;
     private String imageId;
@@ -143,15 +144,18 @@ public final class BuildPipeline {
     BuildResult steps() {
       try {
         dockerfile = stage("render", () -> new RenderDockerfile().call(config));
-        try (PreparedRootfs rootfs =
-            stage("rootfs", () -> new PrepareRootfs(rootfsPolicy).call(config))) {
-          start(rootfs);
-          Optional<Reuse> reuse = mayReuse() ? stage("reuse", this::reuse) : Optional.empty();
+        try (PreparedRootfs prepared =
+            stage(
+                "rootfs", () -> new PrepareRootfs(rootfsPolicy).call(config, options.mayReuse()))) {
+          rootfs = prepared;
+          start(prepared);
+          Optional<Reuse> reuse =
+              options.mayReuse() ? stage("reuse", this::reuse) : Optional.empty();
           if (reuse.isPresent()) {
             return reused(reuse.get());
           }
           tags = stage("tags", () -> recording.resolve(config));
-          buildAndTest(rootfs);
+          buildAndTest();
         }
         stage("tag", () -> tag(tags));
         if (options.push()) {
@@ -172,22 +176,17 @@ public final class BuildPipeline {
 
     /** The history hears of the attempt before the daemon does, so a killed build leaves a mark. */
     // Limitation: a kill during the rootfs download leaves no record, because reuse needs its hash.
-    private void start(PreparedRootfs rootfs) {
+    private void start(PreparedRootfs prepared) {
       recording =
           observed(
               new Attempt(
                   config,
                   configText,
                   dockerfile,
-                  rootfs == null ? null : rootfs.sha256(),
-                  rootfs == null ? null : rootfs.size(),
+                  prepared == null ? null : prepared.sha256(),
+                  prepared == null ? null : prepared.size(),
                   options,
                   startedAt));
-    }
-
-    // Only a pushed image can be reused: the registry is what still has it.
-    private boolean mayReuse() {
-      return options.push() && !options.force();
     }
 
     private Optional<Reuse> reuse() throws Exception {
@@ -209,6 +208,9 @@ public final class BuildPipeline {
         start(null);
       }
       try {
+        if (rootfs != null && rootfs.hashedOnTheWay() && rootfs.sha256() != null) {
+          recording.rootfsHashed(rootfs.sha256());
+        }
         recording.finished(result);
       } catch (RuntimeException e) {
         LOG.warn("The build could not be recorded: {}", e.toString());
@@ -216,9 +218,7 @@ public final class BuildPipeline {
       return result.withHistoryId(recording.id());
     }
 
-    private void buildAndTest(PreparedRootfs rootfs) throws Exception {
-      String configHash = ConfigHash.of(dockerfile, rootfs == null ? null : rootfs.sha256());
-      Map<String, String> labels = BuildLabels.of(configHash, env);
+    private void buildAndTest() throws Exception {
       RegistryCredentials credentials =
           new RegistryCredentials(env, config.image().registryOrDefault());
       RegistryCredential base =
@@ -234,8 +234,9 @@ public final class BuildPipeline {
                       .call(
                           config,
                           dockerfile,
+                          sha256 -> BuildLabels.of(ConfigHash.of(dockerfile, sha256), env),
                           rootfs,
-                          BuildImage.spec(temporaryTag, options, labels, base)));
+                          BuildImage.spec(temporaryTag, options, base)));
       size = daemon.images().inspect(imageId).getSize();
       if (!config.test().isEmpty()) {
         stage(

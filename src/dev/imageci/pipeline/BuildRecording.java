@@ -40,6 +40,12 @@ public interface BuildRecording extends TagResolver {
    */
   Optional<Reuse> reuseIfUnchanged(boolean force) throws Exception;
 
+  /**
+   * The rootfs' sha256, taken on its way to the daemon, for an attempt that started without it;
+   * recorded with the end.
+   */
+  default void rootfsHashed(String sha256) {}
+
   /** The attempt ended with {@code result}; a failure to record is logged, never thrown. */
   void finished(BuildResult result);
 }

@@ -96,6 +96,11 @@ public final class HistoryObserver implements BuildObserver {
     }
 
     @Override
+    public void rootfsHashed(String sha256) {
+      build.rootfsHashed(sha256);
+    }
+
+    @Override
     public void finished(BuildResult result) {
       if (ended) {
         return; // a reuse ends the record itself

@@ -69,6 +69,32 @@ public final class DockerfileRenderer {
   }
 
   /**
+   * {@code dockerfile} with one more instruction at its end, {@code LABEL} with {@code labels} in
+   * their order: what the builder does with labels given at build time, written into the file so
+   * that they may be known only once the rest of the context has gone out. Unchanged when {@code
+   * labels} is empty.
+   *
+   * @param labels plain keys ({@code [a-z0-9.-]}) to values of printable ASCII
+   * @throws IllegalArgumentException for a key or value that is not
+   */
+  public static String withLabels(String dockerfile, Map<String, String> labels) {
+    if (labels.isEmpty()) {
+      return dockerfile;
+    }
+    StringBuilder out = new StringBuilder(dockerfile).append("LABEL");
+    for (Map.Entry<String, String> label : labels.entrySet()) {
+      String key = label.getKey();
+      String value = label.getValue();
+      if (!key.matches("[a-z0-9][a-z0-9.-]*")
+          || !value.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+        throw new IllegalArgumentException("not a plain label: " + key);
+      }
+      out.append(' ').append(DockerfileSyntax.keyValue(key, value));
+    }
+    return out.append('\n').toString();
+  }
+
+  /**
    * Renders {@code config}. A config whose Dockerfile would break the builder's limits (a line of
    * {@value #MAX_LINE_BYTES} bytes or more, or more than {@value #MAX_DOCKERFILE_BYTES} bytes in
    * all) is refused with a problem naming the field that made it large; its source is {@value

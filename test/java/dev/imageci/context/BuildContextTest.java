@@ -15,11 +15,13 @@ import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class BuildContextTest {
@@ -133,7 +135,8 @@ class BuildContextTest {
     PreparedRootfs prepared = prepareForUpload(file);
 
     Map<String, byte[]> entries;
-    try (BuildContext.Stream context = BuildContext.of(DOCKERFILE, prepared, "rootfs.tar").open()) {
+    try (BuildContext.Stream context =
+        BuildContext.of(sha256 -> DOCKERFILE, prepared, "rootfs.tar").open()) {
       entries = read(context);
       context.throwIfRootfsRefused();
     }
@@ -143,21 +146,37 @@ class BuildContextTest {
     assertThat(entries).containsKey("Dockerfile");
   }
 
+  /**
+   * Each hostile archive, prepared with its hash taken first and with its hash taken on the way.
+   */
+  static Stream<Arguments> hostileArchivesEitherWay() {
+    return RootfsPreparerTest.hostileArchives()
+        .flatMap(
+            arguments ->
+                Stream.of(false, true)
+                    .map(
+                        onTheWay -> {
+                          Object[] given = arguments.get();
+                          String way = onTheWay ? " (hashed on the way)" : " (hashed first)";
+                          return Arguments.of(given[0] + way, given[1], given[2], onTheWay);
+                        }));
+  }
+
   @ParameterizedTest(name = "{0}")
-  @MethodSource("dev.imageci.context.RootfsPreparerTest#hostileArchives")
+  @MethodSource("hostileArchivesEitherWay")
   void aRootfsRefusedOnTheWayFailsTheStreamBeforeTheDockerfile(
-      String name, Tarballs archive, String message) throws Exception {
+      String name, Tarballs archive, String message, boolean onTheWay) throws Exception {
     // Over a pipe buffer of bytes goes out before the refused entry.
     Path file =
         Tarballs.tar()
             .random("padding", 3 << 20)
             .then(archive)
             .write(dir.resolve("rootfs.tar.gz"), Compression.GZIP);
-    PreparedRootfs prepared = prepareForUpload(file);
+    PreparedRootfs prepared = onTheWay ? prepareHashedOnTheWay(file, null) : prepareForUpload(file);
 
     ByteArrayOutputStream sent = new ByteArrayOutputStream();
     try (BuildContext.Stream context =
-        BuildContext.of(DOCKERFILE, prepared, "rootfs.tar.gz").open()) {
+        BuildContext.of(sha256 -> DOCKERFILE, prepared, "rootfs.tar.gz").open()) {
 
       assertThatThrownBy(() -> copyUntilFailure(context, sent))
           .isInstanceOf(IOException.class)
@@ -172,6 +191,80 @@ class BuildContextTest {
     assertThat(sent.size()).as("bytes sent before the refusal").isGreaterThan(3 << 20);
     assertThat(text).as("no Dockerfile entry was sent").doesNotContain("Dockerfile");
     assertThat(text).doesNotContain("CMD [");
+    if (onTheWay) {
+      assertThat(prepared.sha256()).as("no hash of a refused rootfs").isNull();
+    }
+  }
+
+  @Test
+  void aRootfsHashedOnTheWayGivesTheDockerfileTheHashOfTheBytesSent() throws Exception {
+    Path file =
+        RootfsPreparerTest.goodRootfs()
+            .random("big", 3 << 20)
+            .write(dir.resolve("rootfs.tar.gz"), Compression.GZIP);
+    String expected = Tarballs.sha256(Files.readAllBytes(file));
+    PreparedRootfs prepared = prepareHashedOnTheWay(file, "sha256:" + expected.toUpperCase());
+
+    Map<String, byte[]> entries;
+    try (BuildContext.Stream context =
+        BuildContext.of(sha256 -> DOCKERFILE + "LABEL x=" + sha256 + "\n", prepared, "r.tar.gz")
+            .open()) {
+      entries = read(context);
+      context.throwIfRootfsRefused();
+    }
+
+    assertThat(prepared.sha256()).isEqualTo(expected);
+    assertThat(entries.get("r.tar.gz")).isEqualTo(Files.readAllBytes(file));
+    assertThat(new String(entries.get("Dockerfile"), StandardCharsets.UTF_8))
+        .isEqualTo(DOCKERFILE + "LABEL x=" + expected + "\n");
+  }
+
+  @Test
+  void aRootfsHashedOnTheWayThatIsNotTheFormsSha256EndsWithoutTheDockerfile() throws Exception {
+    Path file =
+        RootfsPreparerTest.goodRootfs()
+            .zeros("big", 2 << 20)
+            .write(dir.resolve("r.tar"), Compression.NONE);
+    String actual = Tarballs.sha256(Files.readAllBytes(file));
+    String expected = "ab".repeat(32);
+    PreparedRootfs prepared = prepareHashedOnTheWay(file, expected);
+
+    ByteArrayOutputStream sent = new ByteArrayOutputStream();
+    try (BuildContext.Stream context =
+        BuildContext.of(sha256 -> DOCKERFILE, prepared, "r.tar").open()) {
+
+      assertThatThrownBy(() -> copyUntilFailure(context, sent)).isInstanceOf(IOException.class);
+      assertThatThrownBy(context::throwIfRootfsRefused)
+          .isInstanceOf(RootfsException.class)
+          .hasMessage(
+              "rootfs "
+                  + file
+                  + ": sha256 mismatch: the form expects "
+                  + expected
+                  + " but the archive has "
+                  + actual);
+    }
+    assertThat(sent.size()).as("the rootfs' bytes went out").isGreaterThanOrEqualTo(2 << 20);
+    assertThat(sent.toString(StandardCharsets.ISO_8859_1)).doesNotContain("Dockerfile");
+    assertThat(prepared.sha256()).isNull();
+  }
+
+  @Test
+  void refusesAFileRewrittenWhileItWasHashedOnTheWay() throws Exception {
+    Path file = Tarballs.tar().file("a", "one").write(dir.resolve("r.tar"), Compression.NONE);
+    PreparedRootfs prepared = prepareHashedOnTheWay(file, null);
+    Files.write(file, Tarballs.tar().file("a", "two").bytes(Compression.NONE));
+    Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+
+    try (BuildContext.Stream context =
+        BuildContext.of(sha256 -> DOCKERFILE, prepared, "r.tar").open()) {
+
+      assertThatThrownBy(context::readAllBytes).hasMessageContaining("writing the build context");
+      assertThatThrownBy(context::throwIfRootfsRefused)
+          .hasMessageStartingWith("rootfs " + file + " changed while it was being sent: ")
+          .hasMessageContaining("after the build started");
+    }
+    assertThat(prepared.sha256()).isNull();
   }
 
   @Test
@@ -181,7 +274,8 @@ class BuildContextTest {
     PreparedRootfs prepared = prepareForUpload(file);
 
     ByteArrayOutputStream sent = new ByteArrayOutputStream();
-    try (BuildContext.Stream context = BuildContext.of(DOCKERFILE, prepared, "cut.tar").open()) {
+    try (BuildContext.Stream context =
+        BuildContext.of(sha256 -> DOCKERFILE, prepared, "cut.tar").open()) {
 
       assertThatThrownBy(() -> copyUntilFailure(context, sent))
           .hasMessageContaining("the uncompressed tar archive is broken or truncated");
@@ -197,7 +291,8 @@ class BuildContextTest {
     Files.write(file, Tarballs.tar().file("a", "two").bytes(Compression.NONE));
     Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
 
-    try (BuildContext.Stream context = BuildContext.of(DOCKERFILE, prepared, "r.tar").open()) {
+    try (BuildContext.Stream context =
+        BuildContext.of(sha256 -> DOCKERFILE, prepared, "r.tar").open()) {
 
       assertThatThrownBy(context::readAllBytes).hasMessageContaining("writing the build context");
       assertThatThrownBy(context::throwIfRootfsRefused)
@@ -212,7 +307,8 @@ class BuildContextTest {
     PreparedRootfs prepared = prepareForUpload(file);
     Files.write(file, new byte[512], java.nio.file.StandardOpenOption.APPEND);
 
-    try (BuildContext.Stream context = BuildContext.of(DOCKERFILE, prepared, "r.tar").open()) {
+    try (BuildContext.Stream context =
+        BuildContext.of(sha256 -> DOCKERFILE, prepared, "r.tar").open()) {
 
       assertThatThrownBy(context::readAllBytes).isInstanceOf(IOException.class);
       assertThatThrownBy(context::throwIfRootfsRefused)
@@ -229,7 +325,8 @@ class BuildContextTest {
         new PreparedRootfs(
             file, Tarballs.sha256(Files.readAllBytes(file)), Files.size(file), false);
 
-    try (BuildContext.Stream context = BuildContext.of(DOCKERFILE, checked, "r.tar").open()) {
+    try (BuildContext.Stream context =
+        BuildContext.of(sha256 -> DOCKERFILE, checked, "r.tar").open()) {
 
       assertThat(read(context).get("r.tar")).isEqualTo(Files.readAllBytes(file));
     }
@@ -238,6 +335,12 @@ class BuildContextTest {
   private static PreparedRootfs prepareForUpload(Path file) throws RootfsException {
     return new RootfsPreparer(RootfsPolicy.defaults())
         .prepareForUpload(RootfsPreparerTest.local(file, null, false));
+  }
+
+  private static PreparedRootfs prepareHashedOnTheWay(Path file, String sha256)
+      throws RootfsException {
+    return new RootfsPreparer(RootfsPolicy.defaults())
+        .prepareHashedOnTheWay(RootfsPreparerTest.local(file, sha256, false));
   }
 
   /** Copies what the stream gives until it fails (or ends), like the HTTP client does. */

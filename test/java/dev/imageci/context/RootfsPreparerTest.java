@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -424,24 +425,59 @@ class RootfsPreparerTest {
         Arguments.of("short", "tiny".getBytes(StandardCharsets.UTF_8), "it is not a tar archive"));
   }
 
+  /** The two ways to prepare a local file for the upload, by name. */
+  private Map<String, Preparation> uploadPreparations() {
+    return Map.of(
+        "prepareForUpload", preparer::prepareForUpload,
+        "prepareHashedOnTheWay", preparer::prepareHashedOnTheWay);
+  }
+
+  @FunctionalInterface
+  private interface Preparation {
+    PreparedRootfs call(Rootfs rootfs) throws RootfsException;
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("unusableFromTheFirstBytes")
-  void prepareForUploadRefusesAtOnceWhatTheFirstBytesShowUnusable(
+  void bothUploadPreparationsRefuseAtOnceWhatTheFirstBytesShowUnusable(
       String name, byte[] content, String message) throws Exception {
     Path file = Files.write(dir.resolve("rootfs.tar"), content);
 
-    assertThatThrownBy(() -> preparer.prepareForUpload(local(file, null, false)))
-        .isInstanceOf(RootfsException.class)
-        .hasMessageStartingWith("rootfs " + file + ": " + message);
+    uploadPreparations()
+        .forEach(
+            (way, preparation) ->
+                assertThatThrownBy(() -> preparation.call(local(file, null, false)))
+                    .as(way)
+                    .isInstanceOf(RootfsException.class)
+                    .hasMessageStartingWith("rootfs " + file + ": " + message));
   }
 
   @Test
-  void prepareForUploadReportsAMissingFile() {
+  void bothUploadPreparationsReportAMissingFile() {
     Path file = dir.resolve("missing.tar.gz");
 
-    assertThatThrownBy(() -> preparer.prepareForUpload(local(file, null, false)))
-        .isInstanceOf(RootfsException.class)
-        .hasMessage("rootfs " + file + ": no such file");
+    uploadPreparations()
+        .forEach(
+            (way, preparation) ->
+                assertThatThrownBy(() -> preparation.call(local(file, null, false)))
+                    .as(way)
+                    .isInstanceOf(RootfsException.class)
+                    .hasMessage("rootfs " + file + ": no such file"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("hostileArchives")
+  void prepareHashedOnTheWayLeavesTheHashAndTheEntriesToTheContext(
+      String name, Tarballs archive, String message) throws Exception {
+    Path file = archive.write(dir.resolve("rootfs.tar.gz"), Compression.GZIP);
+
+    PreparedRootfs prepared = preparer.prepareHashedOnTheWay(local(file, "ab".repeat(32), false));
+
+    assertThat(prepared.entriesChecked()).isFalse();
+    assertThat(prepared.hashedOnTheWay()).isTrue();
+    assertThat(prepared.sha256()).as("not hashed yet").isNull();
+    assertThat(prepared.size()).isEqualTo(Files.size(file));
+    assertThat(prepared.file()).isEqualTo(file);
   }
 
   @Test

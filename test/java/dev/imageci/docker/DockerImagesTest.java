@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.imageci.context.BuildContext;
 import java.io.InputStream;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,9 +20,7 @@ class DockerImagesTest {
         InputStream context = new BuildContext("FROM scratch\n", null, null).open()) {
       new DockerImages(docker, line -> {})
           .build(
-              context,
-              new BuildSpec("x:imageci-build-1", false, false, Map.of(), null),
-              new CancelSignal());
+              context, new BuildSpec("x:imageci-build-1", false, false, null), new CancelSignal());
     }
   }
 

@@ -79,6 +79,36 @@ class RecordedBuildTest {
   }
 
   @Test
+  void aRootfsHashedOnTheWayGivesTheRecordItsHashAndConfigHashAtTheEnd() throws Exception {
+    BuildStart start = Records.start(image, List.of("1"));
+    BuildStart unhashed =
+        new BuildStart(
+            start.image(),
+            start.tags(),
+            start.config(),
+            start.dockerfile(),
+            null,
+            start.rootfsSize(),
+            start.remarks(),
+            start.trigger(),
+            start.requestId(),
+            start.timeout());
+    RecordedBuild build = recorder.start(unhashed);
+    BuildRecord running = store.find(build.id()).orElseThrow();
+
+    build.rootfsHashed(Records.ROOTFS);
+    build.succeeded(Records.digest('a'), Records.digest('b'), 4096L);
+
+    assertThat(running.rootfsSha256()).isNull();
+    assertThat(running.configHash()).as("no hash without the rootfs' one").isNull();
+    BuildRecord done = store.find(build.id()).orElseThrow();
+    assertThat(done.rootfsSha256()).isEqualTo(Records.ROOTFS);
+    assertThat(done.configHash()).isEqualTo(ConfigHash.of(Records.DOCKERFILE, Records.ROOTFS));
+    assertThat(done.configHash())
+        .isEqualTo(store.find(recorder.start(start).id()).get().configHash());
+  }
+
+  @Test
   void anUnchangedRebuildIsRecordedAsReusedAndTaggedWithoutBuilding() throws Exception {
     RecordedBuild first = recorder.start(Records.start(image, List.of("auto")));
     first.resolveTags();

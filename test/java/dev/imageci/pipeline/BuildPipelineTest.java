@@ -404,6 +404,37 @@ class BuildPipelineTest {
   }
 
   @Test
+  void aForcedBuildHashesItsRootfsOnTheWayAndLabelsTheImageWithThatHash() throws Exception {
+    String repository = Services.uniqueRepository("on-the-way");
+    writeRootfs("rootfs.tar.gz", Map.of("app/hello.txt", "hashed on the way\n"));
+    Config form = form(repository, "rootfs: rootfs.tar.gz\n");
+    Map<String, String> env = withCredentials();
+    env.put("BUILD_URL", "https://jenkins.example.com/job/a b/7/\nRUN touch /injected");
+
+    BuildResult result =
+        pipeline(env)
+            .run(
+                form,
+                "form",
+                new BuildOptions(
+                    true, false, false, false, Duration.ofMinutes(10), null, null, true));
+
+    assertThat(result.status()).as(result.error()).isEqualTo(BuildStatus.SUCCEEDED);
+    BuildRecord record = assertRecorded(result);
+    assertThat(record.rootfsSha256()).isEqualTo(sha256(dir.resolve("rootfs.tar.gz")));
+    assertThat(record.configHash())
+        .isEqualTo(ConfigHash.of(record.dockerfile(), record.rootfsSha256()));
+    Map<String, String> labels =
+        client.inspectImageCmd(result.imageId()).exec().getConfig().getLabels();
+    assertThat(labels)
+        .containsEntry("org.opencontainers.image.revision", record.configHash())
+        .containsEntry(
+            "org.opencontainers.image.source",
+            "https://jenkins.example.com/job/a%20b/7/%0ARUN%20touch%20/injected");
+    assertThat(output.toString()).doesNotContain(": RUN touch /injected");
+  }
+
+  @Test
   void autoTagsTakeTheNextNumberOfTheImage() throws Exception {
     String repository = Services.uniqueRepository("auto");
     Config first = formTagged(repository, "auto", "run: [\"echo a\"]\n");
@@ -470,7 +501,7 @@ class BuildPipelineTest {
       String id =
           images.build(
               context,
-              new dev.imageci.docker.BuildSpec(tag, false, false, Map.of(), null),
+              new dev.imageci.docker.BuildSpec(tag, false, false, null),
               new CancelSignal());
       client.removeImageCmd(id).withForce(true).exec();
     }

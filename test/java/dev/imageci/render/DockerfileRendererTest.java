@@ -91,6 +91,46 @@ class DockerfileRendererTest {
   }
 
   @Test
+  void buildLabelsBecomeOneLastLabelLineTheBuilderReadsLiterally() throws Exception {
+    String rendered = renderer.render(ConfigReader.read(golden("app.yaml")));
+    Map<String, String> labels = new java.util.LinkedHashMap<>();
+    labels.put("org.opencontainers.image.revision", "ab".repeat(32));
+    labels.put("org.opencontainers.image.url", "https://ci.example.com/job/$HOME/\"x\" \\y");
+
+    String sent = DockerfileRenderer.withLabels(rendered, labels);
+
+    assertThat(sent).startsWith(rendered).endsWith("\n");
+    assertThat(sent.substring(rendered.length()).lines()).hasSize(1);
+    List<Instruction> read = ReferenceDockerfileReader.read(sent, BASE_ENV).instructions();
+    assertThat(read.get(read.size() - 1))
+        .isEqualTo(
+            instruction(
+                "LABEL",
+                "org.opencontainers.image.revision",
+                "ab".repeat(32),
+                "org.opencontainers.image.url",
+                "https://ci.example.com/job/$HOME/\"x\" \\y"));
+    assertThat(DockerfileRenderer.withLabels(rendered, Map.of())).isEqualTo(rendered);
+  }
+
+  @Test
+  void buildLabelsRefuseWhatCouldEndTheirLine() {
+    for (String value : List.of("a\nRUN x", "a\rb", "tab\there", "caf\u00e9")) {
+      assertThat(
+              catchThrowableOfType(
+                  () -> DockerfileRenderer.withLabels("FROM scratch\n", Map.of("a.b", value)),
+                  IllegalArgumentException.class))
+          .as(value)
+          .isNotNull();
+    }
+    assertThat(
+            catchThrowableOfType(
+                () -> DockerfileRenderer.withLabels("FROM scratch\n", Map.of("A B", "x")),
+                IllegalArgumentException.class))
+        .isNotNull();
+  }
+
+  @Test
   void theSameConfigAlwaysGivesTheSameBytes() throws Exception {
     Config config = ConfigReader.read(golden("app.yaml"));
 
