@@ -5,7 +5,10 @@
 #      agent's environment); a file ending in .jar is run with `java -jar`.
 #   2. The `imageci` command on PATH.
 #   3. Built with Maven from an imageci checkout (IMAGECI_SOURCE, else the current directory)
-#      and cached per commit as ${IMAGECI_HOME:-~/.imageci}/cli/COMMIT/imageci.jar.
+#      and cached per commit as ${IMAGECI_HOME:-~/.imageci}/cli/COMMIT/imageci.jar, with the
+#      checkout's launcher (scripts/imageci, which hands commands to a resident imageci process)
+#      beside it as COMMIT/imageci; the launcher is what is printed, or the jar when the checkout
+#      has none.
 # Exits 3 with one line saying what was tried when none of them works.
 set -euo pipefail
 
@@ -42,8 +45,8 @@ if commit=$(git -C "$source_dir" rev-parse HEAD 2>/dev/null); then
   key=$commit
 else
   # Not a git checkout: key the cache on the content of what Maven builds from.
-  key=tree-$(cd "$source_dir" && find pom.xml src resources -type f -print0 | sort -z |
-    xargs -0 sha256sum | sha256sum | cut -c1-40)
+  key=tree-$(cd "$source_dir" && find pom.xml src resources scripts -type f -print0 2>/dev/null |
+    sort -z | xargs -0 sha256sum | sha256sum | cut -c1-40)
 fi
 cache=${IMAGECI_HOME:-$HOME/.imageci}/cli/$key
 
@@ -53,8 +56,21 @@ if [ ! -f "$cache/imageci.jar" ]; then
     fail "Maven could not build the CLI in $source_dir; see its output above"
   mkdir -p "$cache"
   # Copy then rename, so a concurrent build on this agent never runs a half-written jar.
+  # The launcher and its client go first: a jar in the cache says the launcher is there too.
+  for script in imageci resident-client.pl; do
+    if [ -f "$source_dir/scripts/$script" ]; then
+      partial=$(mktemp "$cache/$script.XXXXXX")
+      cp "$source_dir/scripts/$script" "$partial"
+      chmod 755 "$partial"
+      mv -f "$partial" "$cache/$script"
+    fi
+  done
   partial=$(mktemp "$cache/imageci.jar.XXXXXX")
   cp "$source_dir/target/imageci.jar" "$partial"
   mv -f "$partial" "$cache/imageci.jar"
 fi
-printf '%s\n' "$cache/imageci.jar"
+if [ -x "$cache/imageci" ] && [ -f "$cache/resident-client.pl" ]; then
+  printf '%s\n' "$cache/imageci"
+else
+  printf '%s\n' "$cache/imageci.jar"
+fi

@@ -79,6 +79,29 @@ class ImageciCliTest extends PipelineTestSupport {
     }
 
     @Test
+    void cachesTheCheckoutsLauncherBesideTheJarAndPrintsIt() {
+        executable('mvn', 'mkdir -p target\necho jar > target/imageci.jar')
+        workspace.resolve('pom.xml').text = '<project><artifactId>imageci</artifactId></project>'
+        Files.createDirectories(workspace.resolve('scripts'))
+        for (String script : ['imageci', 'resident-client.pl']) {
+            Files.copy(Path.of('scripts', script), workspace.resolve('scripts').resolve(script))
+        }
+        git('init', '-q')
+        git('add', 'pom.xml')
+        git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '-m', 'x')
+        Path cache = home.resolve('.imageci/cli/' + git('rev-parse', 'HEAD').trim())
+
+        String found = callStep('imageciCli', [:])
+
+        assertThat(found).isEqualTo(cache.resolve('imageci').toString())
+        assertThat(Files.isExecutable(cache.resolve('imageci'))).isTrue()
+        assertThat(cache.resolve('imageci').text).isEqualTo(Path.of('scripts/imageci').text)
+        assertThat(cache.resolve('resident-client.pl').text)
+            .isEqualTo(Path.of('scripts/resident-client.pl').text)
+        assertThat(cache.resolve('imageci.jar').text).isEqualTo('jar\n')
+    }
+
+    @Test
     void failsClearlyWhenNothingWorks() {
         assertThatThrownBy { callStep('imageciCli', [:]) }
             .isInstanceOf(AbortException)

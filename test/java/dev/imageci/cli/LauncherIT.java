@@ -30,6 +30,9 @@ class LauncherIT {
   /** Set for the resident process's test; the others run every command in a JVM of its own. */
   private Path residentDirectory;
 
+  /** Set for a launcher copied beside a jar, as the Jenkins library caches them. */
+  private Path launcherBesideJar;
+
   private Run launch(String... args) throws IOException, InterruptedException {
     Path java = temp.resolve("java");
     if (!Files.exists(java)) {
@@ -45,12 +48,19 @@ class LauncherIT {
     }
     ProcessBuilder builder =
         new ProcessBuilder(
-                concat(List.of(LAUNCHER.toString()), List.of(args)).toArray(String[]::new))
+                concat(
+                        List.of(
+                            (launcherBesideJar == null ? LAUNCHER : launcherBesideJar).toString()),
+                        List.of(args))
+                    .toArray(String[]::new))
             .redirectOutput(temp.resolve("out").toFile())
             .redirectError(temp.resolve("err").toFile())
             .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
     Map<String, String> env = builder.environment();
-    env.put("IMAGECI_JAR", temp.resolve("imageci.jar").toString());
+    env.remove("IMAGECI_JAR");
+    if (launcherBesideJar == null) {
+      env.put("IMAGECI_JAR", temp.resolve("imageci.jar").toString());
+    }
     env.put("JAVA", java.toString());
     env.put("IMAGECI_HOME", temp.resolve("home").toString());
     if (residentDirectory == null) {
@@ -137,6 +147,32 @@ class LauncherIT {
     Path log = Path.of(socket.toString().replaceFirst("\\.sock$", ".log"));
     assertThat(Files.readString(log)).contains("Request[render in ");
 
+    stopResident(socket);
+  }
+
+  @Test
+  void aLauncherCopiedBesideAJarRunsThatJarThroughTheResidentProcess() throws Exception {
+    residentDirectory = temp.resolve("resident");
+    Path cache = Files.createDirectories(temp.resolve("cli-cache"));
+    for (String script : List.of("imageci", "resident-client.pl")) {
+      Files.copy(Path.of("scripts", script), cache.resolve(script));
+    }
+    Files.copy(Path.of("target", "imageci.jar"), cache.resolve("imageci.jar"));
+    launcherBesideJar = cache.resolve("imageci");
+
+    Run first = launch("--version");
+
+    assertThat(first.status()).as(first.err()).isZero();
+    assertThat(first.out()).startsWith("imageci ");
+    assertThat(calls()).anyMatch(call -> call.contains("-jar " + cache.resolve("imageci.jar")));
+    assertThat(cache.resolve("imageci.jsa")).as("its archive, beside that jar").isNotEmptyFile();
+    Path socket = awaitSocket();
+    int jvmsSoFar = calls().size();
+
+    Run second = launch("--version");
+
+    assertThat(second.out()).isEqualTo(first.out());
+    assertThat(calls()).as("no JVM started for the second command").hasSize(jvmsSoFar);
     stopResident(socket);
   }
 
