@@ -15,6 +15,7 @@ import dev.imageci.docker.PushRetry;
 import dev.imageci.history.BuildStart;
 import dev.imageci.history.HistoryRecorder;
 import dev.imageci.history.Trigger;
+import dev.imageci.image.Tag;
 import dev.imageci.pipeline.BuildOptions;
 import dev.imageci.pipeline.BuildPipeline;
 import dev.imageci.pipeline.BuildResult;
@@ -132,18 +133,32 @@ final class BuildCommand implements Callable<Integer> {
     // hides most of the Docker client's start-up.
     CompletableFuture<DockerConnection> daemon = connectInBackground(env);
     String text = readText();
-    // A build that may reuse an earlier image needs the rootfs' hash first; any other hashes it
-    // on its way to the daemon.
+    Config form = null;
+    ConfigException invalid = null;
+    try {
+      form = ConfigReader.read(config, invocation.workingDirectory());
+    } catch (ConfigException e) {
+      invalid = e;
+    }
+    // A build that may reuse an earlier image needs the rootfs' hash first, so it starts now on a
+    // second core; any other build hashes the rootfs on its way to the daemon.
     // Limitation: a build that may reuse (--push without --force) uploads only after the hash.
-    if (options().mayReuse()) {
-      hashRootfsAhead();
+    if (form != null && form.rootfs() != null && options().mayReuse()) {
+      RootfsPreparer.hashAhead(form.rootfs());
     }
     CancelSignal cancel = new CancelSignal();
     BuildResult result;
     try (Invocation.Watch watch = invocation.cancellation().watch(cancel);
         HistoryRecorder history = HistoryRecorder.open(env, new RegistryHistoryProbe(env))) {
+      if (form != null) {
+        history.readPriorDigestAhead(
+            form.image().toString(), form.tags().stream().map(Tag::value).toList());
+      }
       history.catchUp();
-      Config form = readRecorded(text, env, history);
+      if (invalid != null) {
+        recordInvalid(text, env, history, invalid);
+        throw invalid;
+      }
       result = build(form, text, env, history, daemon, cancel);
     } finally {
       daemon.thenAccept(BuildCommand::closeQuietly);
@@ -212,48 +227,28 @@ final class BuildCommand implements Callable<Integer> {
     }
   }
 
-  /** Reads the form; an invalid one is recorded as a failed attempt before it is reported. */
-  private Config readRecorded(String text, Map<String, String> env, HistoryRecorder history)
-      throws ConfigException {
-    try {
-      return ConfigReader.read(config, invocation.workingDirectory());
-    } catch (ConfigException e) {
-      if (text != null) {
-        String problems =
-            e.problems().stream().map(Problem::toString).collect(Collectors.joining("; "));
-        history
-            .start(
-                new BuildStart(
-                    InvalidForm.imageText(text),
-                    List.of(),
-                    text,
-                    "",
-                    null,
-                    null,
-                    null,
-                    Trigger.from(user, env),
-                    requestId,
-                    timeout))
-            .failed("invalid config: " + problems);
-      }
-      throw e;
+  /** Records an invalid form as a failed attempt, before it is reported. */
+  private void recordInvalid(
+      String text, Map<String, String> env, HistoryRecorder history, ConfigException e) {
+    if (text == null) {
+      return;
     }
-  }
-
-  /**
-   * Starts hashing a local rootfs now, on a second core, while the daemon connection and the
-   * history are set up; the pipeline takes the hash. A form that cannot be read is left to the
-   * pipeline to report.
-   */
-  private void hashRootfsAhead() {
-    try {
-      Config form = ConfigReader.read(config, invocation.workingDirectory());
-      if (form.rootfs() != null) {
-        RootfsPreparer.hashAhead(form.rootfs());
-      }
-    } catch (ConfigException | RuntimeException e) {
-      // Read again, and reported, by the pipeline.
-    }
+    String problems =
+        e.problems().stream().map(Problem::toString).collect(Collectors.joining("; "));
+    history
+        .start(
+            new BuildStart(
+                InvalidForm.imageText(text),
+                List.of(),
+                text,
+                "",
+                null,
+                null,
+                null,
+                Trigger.from(user, env),
+                requestId,
+                timeout))
+        .failed("invalid config: " + problems);
   }
 
   /** The form's text for the history, or null when it cannot be read (reading reports why). */

@@ -9,6 +9,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +33,7 @@ public final class HistoryRecorder implements AutoCloseable {
   private final RegistryProbe probe;
   private final Clock clock;
   private final BuildOwner self;
+  private final Map<String, CompletableFuture<String>> priorDigests = new ConcurrentHashMap<>();
 
   public HistoryRecorder(
       HistoryStore store, Spool spool, RegistryProbe probe, Clock clock, BuildOwner self) {
@@ -83,6 +86,35 @@ public final class HistoryRecorder implements AutoCloseable {
     return delivered;
   }
 
+  /**
+   * Starts reading, on a thread of its own, the digest the first fixed tag names now, which {@link
+   * #start} records as the prior digest; called as soon as the form is read, the registry answers
+   * while the rest of the command gets ready. Does nothing for {@code auto} alone.
+   */
+  public void readPriorDigestAhead(String image, List<String> tags) {
+    List<String> explicitTags = tags.stream().filter(tag -> !tag.equals(AutoTags.AUTO)).toList();
+    if (explicitTags.isEmpty()) {
+      return;
+    }
+    String key = image + ":" + explicitTags.get(0);
+    CompletableFuture<String> digest = new CompletableFuture<>();
+    if (priorDigests.putIfAbsent(key, digest) != null) {
+      return;
+    }
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                digest.complete(currentDigest(image, explicitTags));
+              } finally {
+                digest.complete(null); // whatever went wrong, start() must not wait forever
+              }
+            },
+            "imageci-prior-digest");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
   /** Records a new attempt as running and returns its handle. */
   public RecordedBuild start(BuildStart start) {
     List<String> explicitTags =
@@ -96,7 +128,7 @@ public final class HistoryRecorder implements AutoCloseable {
             .id(newId())
             .image(start.image())
             .tags(explicitTags)
-            .priorDigest(explicitTags.isEmpty() ? null : currentDigest(start.image(), explicitTags))
+            .priorDigest(explicitTags.isEmpty() ? null : priorDigest(start.image(), explicitTags))
             .config(start.config())
             .dockerfile(start.dockerfile())
             .configHash(
@@ -120,6 +152,11 @@ public final class HistoryRecorder implements AutoCloseable {
     RecordedBuild build = new RecordedBuild(this, record, start.tags());
     write(record);
     return build;
+  }
+
+  private String priorDigest(String image, List<String> tags) {
+    CompletableFuture<String> ahead = priorDigests.remove(image + ":" + tags.get(0));
+    return ahead == null ? currentDigest(image, tags) : ahead.join();
   }
 
   private String currentDigest(String image, List<String> tags) {

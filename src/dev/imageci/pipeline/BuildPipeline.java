@@ -22,8 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,33 +78,40 @@ public final class BuildPipeline {
     this.clock = clock;
   }
 
-  /** Runs the build of {@code config}; {@code configText} is the form as given, for the history. */
-  public BuildResult run(Config config, String configText, BuildOptions options) {
-    Run run = new Run(config, configText, options);
-    ScheduledExecutorService timer = startTimer(options);
-    BuildResult result;
-    try {
-      result = run.steps();
-    } finally {
-      timer.shutdownNow();
-    }
-    return run.record(result);
-  }
+  /**
+   * One timer thread for every build in this JVM (a resident process runs many): a thread per build
+   * cost milliseconds to start, on a machine whose other core is busy with the daemon.
+   */
+  private static final ScheduledThreadPoolExecutor TIMEOUTS = timeouts();
 
-  private ScheduledExecutorService startTimer(BuildOptions options) {
-    ScheduledExecutorService timer =
-        Executors.newSingleThreadScheduledExecutor(
+  private static ScheduledThreadPoolExecutor timeouts() {
+    ScheduledThreadPoolExecutor timeouts =
+        new ScheduledThreadPoolExecutor(
+            1,
             task -> {
               Thread thread = new Thread(task, "imageci-timeout");
               thread.setDaemon(true);
               return thread;
             });
-    long millis = options.timeout().toMillis();
-    timer.schedule(
-        () -> cancel.cancel("timed out after " + options.timeout().toMinutes() + "m", true),
-        millis,
-        TimeUnit.MILLISECONDS);
-    return timer;
+    timeouts.setRemoveOnCancelPolicy(true); // an ended build's timer holds nothing for an hour
+    return timeouts;
+  }
+
+  /** Runs the build of {@code config}; {@code configText} is the form as given, for the history. */
+  public BuildResult run(Config config, String configText, BuildOptions options) {
+    Run run = new Run(config, configText, options);
+    ScheduledFuture<?> timeout =
+        TIMEOUTS.schedule(
+            () -> cancel.cancel("timed out after " + options.timeout().toMinutes() + "m", true),
+            options.timeout().toMillis(),
+            TimeUnit.MILLISECONDS);
+    BuildResult result;
+    try {
+      result = run.steps();
+    } finally {
+      timeout.cancel(false);
+    }
+    return run.record(result);
   }
 
   private BuildRecording observed(Attempt attempt) {

@@ -2,20 +2,21 @@ package dev.imageci.history;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** A registry in memory: tags point at digests; it records every tag added. */
 final class FakeRegistry implements RegistryProbe {
 
-  private final Map<String, String> tags = new HashMap<>();
+  private final Map<String, String> tags = new java.util.concurrent.ConcurrentHashMap<>();
   private final Set<String> manifests = new HashSet<>();
   final List<String> added = new ArrayList<>();
-  boolean unreachable;
+  final AtomicInteger digestLookups = new AtomicInteger();
+  volatile boolean unreachable;
 
   FakeRegistry push(String image, String tag, String digest) {
     tags.put(image + ":" + tag, digest);
@@ -31,6 +32,7 @@ final class FakeRegistry implements RegistryProbe {
 
   @Override
   public Optional<String> digestOf(String image, String tag) throws IOException {
+    digestLookups.incrementAndGet();
     check();
     return Optional.ofNullable(tags.get(image + ":" + tag));
   }

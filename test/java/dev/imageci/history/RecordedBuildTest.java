@@ -48,6 +48,28 @@ class RecordedBuildTest {
   }
 
   @Test
+  void aPriorDigestReadAheadIsWhatTheStartRecords() throws Exception {
+    registry.push(image, "1.2", Records.digest('a'));
+
+    recorder.readPriorDigestAhead(image, List.of("auto", "1.2", "latest"));
+    RecordedBuild build = recorder.start(Records.start(image, List.of("auto", "1.2", "latest")));
+
+    assertThat(store.find(build.id()).orElseThrow().priorDigest()).isEqualTo(Records.digest('a'));
+    assertThat(registry.digestLookups).as("one lookup, made ahead").hasValue(1);
+  }
+
+  @Test
+  void anUnreachableRegistryAheadLeavesNoPriorDigestAndDoesNotHoldTheStart() throws Exception {
+    registry.unreachable = true;
+
+    recorder.readPriorDigestAhead(image, List.of("1.2"));
+    RecordedBuild build = recorder.start(Records.start(image, List.of("1.2")));
+
+    assertThat(store.find(build.id()).orElseThrow().priorDigest()).isNull();
+    assertThat(registry.digestLookups).hasValue(1);
+  }
+
+  @Test
   void resolvesAutoOnceInTheConfigsOrder() throws Exception {
     RecordedBuild build = recorder.start(Records.start(image, List.of("latest", "auto")));
 
