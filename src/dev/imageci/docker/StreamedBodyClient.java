@@ -3,6 +3,7 @@ package dev.imageci.docker;
 import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.transport.SSLConfig;
 import com.github.dockerjava.transport.UnixSocket;
+import dev.imageci.context.BuildContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -156,6 +157,10 @@ final class StreamedBodyClient implements DockerHttpClient {
     @Override
     public void writeTo(OutputStream out) throws IOException {
       try (InputStream in = body) {
+        if (body instanceof BuildContext.Stream) {
+          in.transferTo(out); // its own buffers, each written whole: no copy on the way
+          return;
+        }
         byte[] buffer = new byte[CHUNK_BYTES];
         for (int read; (read = in.readNBytes(buffer, 0, buffer.length)) > 0; ) {
           out.write(buffer, 0, read);

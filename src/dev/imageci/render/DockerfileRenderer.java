@@ -38,9 +38,17 @@ public final class DockerfileRenderer {
       "# Rendered by imageci from an image form. Change the form, not this file.";
 
   private static final String TEMPLATE = "Dockerfile.ftl";
-  private final Template template;
+  private final Template template = Shared.TEMPLATE;
 
-  public DockerfileRenderer() {
+  /**
+   * The template, parsed once per JVM on first use: parsing it took milliseconds of every build in
+   * a resident process, and a parsed FreeMarker template may be used by many threads at once.
+   */
+  private static final class Shared {
+    static final Template TEMPLATE = load();
+  }
+
+  private static Template load() {
     Configuration freemarker = new Configuration(Configuration.VERSION_2_3_34);
     freemarker.setClassForTemplateLoading(DockerfileRenderer.class, "/dev/imageci/render");
     freemarker.setDefaultEncoding("UTF-8");
@@ -50,7 +58,7 @@ public final class DockerfileRenderer {
     freemarker.setWrapUncheckedExceptions(true);
     freemarker.setFallbackOnNullLoopVariable(false);
     try {
-      template = freemarker.getTemplate(TEMPLATE);
+      return freemarker.getTemplate(TEMPLATE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot load the Dockerfile template " + TEMPLATE, e);
     }

@@ -2,15 +2,21 @@ package dev.imageci.resident;
 
 import dev.imageci.cli.ImageCi;
 import dev.imageci.cli.Invocation;
+import dev.imageci.config.Rootfs;
+import dev.imageci.context.BuildContext;
+import dev.imageci.context.RootfsException;
+import dev.imageci.context.RootfsPolicy;
+import dev.imageci.context.RootfsPreparer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.Random;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -18,14 +24,17 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * Runs a small built-in form through the command line a few times when the resident process starts,
- * so the first real command finds its code loaded and compiled: renders, and builds against a
- * daemon that is not there (they read the form, hash the rootfs, open a history of their own and
- * start the Docker client, then fail as meant). Nothing leaves its directory.
+ * so the first real command finds its code loaded and compiled: renders, builds against a daemon
+ * that is not there (they read the form, hash the rootfs, open a history of their own and start the
+ * Docker client, then fail as meant), and build contexts streamed to nowhere (the rootfs checked
+ * and hashed on the way). Nothing leaves its directory.
  */
 final class Warmup {
 
   private static final int RENDERS = 200;
   private static final int BUILDS = 3;
+  private static final int CONTEXTS = 30;
+  private static final int ROOTFS_BYTES = 512 * 1024;
 
   private static final String FORM =
       """
@@ -89,10 +98,23 @@ final class Warmup {
             ImageCi.run(invocation, discard, discard, "build", form.toString(), "--push");
           }
         });
+    Rootfs rootfs = new Rootfs(directory.resolve("rootfs.tar.gz"), null, null, false);
+    RootfsPreparer preparer = new RootfsPreparer(RootfsPolicy.defaults());
+    for (int i = 0; i < CONTEXTS; i++) {
+      try (InputStream context =
+          BuildContext.of(sha256 -> "FROM scratch\n", preparer.prepareHashedOnTheWay(rootfs), "r")
+              .open()) {
+        context.transferTo(OutputStream.nullOutputStream());
+      } catch (RootfsException e) {
+        throw new IOException(e.getMessage(), e);
+      }
+    }
   }
 
   private static void writeRootfs(Path file) throws IOException {
-    byte[] content = "warm\n".getBytes(StandardCharsets.UTF_8);
+    // Not compressible, as most rootfs bytes are not; a fixed seed keeps it the same every time.
+    byte[] content = new byte[ROOTFS_BYTES];
+    new Random(1).nextBytes(content);
     try (TarArchiveOutputStream tar =
         new TarArchiveOutputStream(new GZIPOutputStream(Files.newOutputStream(file)))) {
       TarArchiveEntry entry = new TarArchiveEntry("etc/imageci-warm");

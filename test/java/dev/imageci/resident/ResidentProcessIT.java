@@ -257,6 +257,19 @@ class ResidentProcessIT {
   }
 
   @Test
+  void warmsUpOnABuiltInFormAndRemovesWhatTheWarmUpLeft() throws Exception {
+    startServer(60);
+
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+    while (!serverLog().contains("resident: warmed up in ") && Instant.now().isBefore(deadline)) {
+      Thread.sleep(100);
+    }
+
+    assertThat(serverLog()).contains("resident: warmed up in ").doesNotContain("warm-up failed");
+    assertThat(directory.resolve("imageci-test.warmup")).doesNotExist();
+  }
+
+  @Test
   void exitsWhenIdleAndRemovesItsSocketAndItsCopyOfTheJar() throws Exception {
     Path copy = directory.resolve("imageci-test.jar");
     Files.copy(JAR, copy);
