@@ -3,6 +3,7 @@ package dev.imageci.context;
 import static dev.imageci.context.Tarballs.tar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.imageci.config.Rootfs;
 import dev.imageci.context.Tarballs.Compression;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -437,16 +439,28 @@ class RootfsPreparerTest {
     PreparedRootfs call(Rootfs rootfs) throws RootfsException;
   }
 
+  /** What each way to prepare {@code file} for the upload throws, by the way's name. */
+  private Map<String, Throwable> uploadPreparationFailures(Path file) {
+    Map<String, Throwable> failures = new TreeMap<>();
+    uploadPreparations()
+        .forEach(
+            (way, preparation) ->
+                failures.put(
+                    way, catchThrowable(() -> preparation.call(local(file, null, false)))));
+    return failures;
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("unusableFromTheFirstBytes")
   void bothUploadPreparationsRefuseAtOnceWhatTheFirstBytesShowUnusable(
       String name, byte[] content, String message) throws Exception {
     Path file = Files.write(dir.resolve("rootfs.tar"), content);
 
-    uploadPreparations()
-        .forEach(
-            (way, preparation) ->
-                assertThatThrownBy(() -> preparation.call(local(file, null, false)))
+    assertThat(uploadPreparationFailures(file))
+        .hasSize(2)
+        .allSatisfy(
+            (way, failure) ->
+                assertThat(failure)
                     .as(way)
                     .isInstanceOf(RootfsException.class)
                     .hasMessageStartingWith("rootfs " + file + ": " + message));
@@ -456,10 +470,11 @@ class RootfsPreparerTest {
   void bothUploadPreparationsReportAMissingFile() {
     Path file = dir.resolve("missing.tar.gz");
 
-    uploadPreparations()
-        .forEach(
-            (way, preparation) ->
-                assertThatThrownBy(() -> preparation.call(local(file, null, false)))
+    assertThat(uploadPreparationFailures(file))
+        .hasSize(2)
+        .allSatisfy(
+            (way, failure) ->
+                assertThat(failure)
                     .as(way)
                     .isInstanceOf(RootfsException.class)
                     .hasMessage("rootfs " + file + ": no such file"));

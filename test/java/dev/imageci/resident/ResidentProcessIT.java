@@ -156,22 +156,15 @@ class ResidentProcessIT {
   @Test
   void sigtermToTheClientCancelsItsBuildAndTheProcessServesOn() throws Exception {
     startServer(60);
-    String marker = "resident-" + UUID.randomUUID().toString().substring(0, 8);
-    Files.writeString(
-        work.resolve("image.yaml"), form("cancel", "run: [\"echo " + marker + "; sleep 300\"]\n"));
     Map<String, String> env = Map.of("IMAGECI_HOME", "home");
+    LongBuild build = startLongBuild("cancel", env);
+    new ProcessBuilder("kill", "-TERM", Long.toString(build.process().pid())).start().waitFor();
 
-    Process build = clientProcess(env, "build", "image.yaml");
-    StringBuilder stderr = new StringBuilder();
-    Thread reader = drain(build, stderr);
-    awaitText(stderr, marker + "\n", build);
-    new ProcessBuilder("kill", "-TERM", Long.toString(build.pid())).start().waitFor();
-
-    assertThat(build.waitFor(60, TimeUnit.SECONDS)).as("cancelled within a minute").isTrue();
-    reader.join();
-    assertThat(build.exitValue()).as(stderr.toString()).isEqualTo(130);
-    assertThat(stderr.toString()).contains("cancelled by SIGTERM");
-    assertThat(runningContainers(marker)).as("no RUN container left").isEmpty();
+    assertThat(build.process().waitFor(60, TimeUnit.SECONDS)).as("cancelled in a minute").isTrue();
+    build.reader().join();
+    assertThat(build.process().exitValue()).as(build.stderr().toString()).isEqualTo(130);
+    assertThat(build.stderr().toString()).contains("cancelled by SIGTERM");
+    assertThat(runningContainers(build.marker())).as("no RUN container left").isEmpty();
     JsonNode records = new ObjectMapper().readTree(client(env, "history", "--json").stdout());
     assertThat(records.get(0).get("status").asText()).isEqualTo("cancelled");
     assertThat(client(env, "render", "image.yaml").exit()).isZero();
@@ -180,16 +173,9 @@ class ResidentProcessIT {
   @Test
   void aClientThatIsKilledHasItsBuildCancelled() throws Exception {
     startServer(60);
-    String marker = "resident-" + UUID.randomUUID().toString().substring(0, 8);
-    Files.writeString(
-        work.resolve("image.yaml"), form("killed", "run: [\"echo " + marker + "; sleep 300\"]\n"));
     Map<String, String> env = Map.of("IMAGECI_HOME", "home");
-
-    Process build = clientProcess(env, "build", "image.yaml");
-    StringBuilder stderr = new StringBuilder();
-    drain(build, stderr);
-    awaitText(stderr, marker + "\n", build);
-    build.destroyForcibly();
+    LongBuild build = startLongBuild("killed", env);
+    build.process().destroyForcibly();
 
     JsonNode record =
         await(
@@ -197,7 +183,7 @@ class ResidentProcessIT {
             r -> !r.get("status").asText().equals("running"));
     assertThat(record.get("status").asText()).isEqualTo("cancelled");
     assertThat(record.get("error").asText()).contains("the imageci client went away");
-    await(() -> runningContainers(marker), List::isEmpty);
+    await(() -> runningContainers(build.marker()), List::isEmpty);
   }
 
   @Test
@@ -285,6 +271,20 @@ class ResidentProcessIT {
   }
 
   // ---- helpers ---------------------------------------------------------------------------
+
+  /** A build through the client whose RUN has printed its marker and now sleeps. */
+  private record LongBuild(Process process, String marker, StringBuilder stderr, Thread reader) {}
+
+  private LongBuild startLongBuild(String name, Map<String, String> env) throws Exception {
+    String marker = "resident-" + UUID.randomUUID().toString().substring(0, 8);
+    Files.writeString(
+        work.resolve("image.yaml"), form(name, "run: [\"echo " + marker + "; sleep 300\"]\n"));
+    Process build = clientProcess(env, "build", "image.yaml");
+    StringBuilder stderr = new StringBuilder();
+    Thread reader = drain(build, stderr);
+    awaitText(stderr, marker + "\n", build);
+    return new LongBuild(build, marker, stderr, reader);
+  }
 
   private void startServer(int idleSeconds) throws Exception {
     startServer(idleSeconds, JAR.toAbsolutePath());
