@@ -11,6 +11,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
@@ -96,8 +97,12 @@ public final class ResidentServer {
 
   private void serve() throws IOException {
     Files.deleteIfExists(socket); // left by a process that died; the lock says none is running
+    Path binding = sibling(".binding");
+    Files.deleteIfExists(binding);
     server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-    server.bind(UnixDomainSocketAddress.of(socket));
+    server.bind(UnixDomainSocketAddress.of(binding));
+    // Named only once it listens: between bind and listen a client that found it would be refused.
+    Files.move(binding, socket, StandardCopyOption.ATOMIC_MOVE);
     Files.writeString(sibling(".pid"), ProcessHandle.current().pid() + "\n");
     log.println("resident: serving on " + socket + " (idle exit after " + idle.toSeconds() + "s)");
     Signal.handle(new Signal("TERM"), signal -> stop("SIGTERM"));

@@ -73,7 +73,7 @@ class ResidentProcessIT {
     Result invalid = client(Map.of(), "render", "bad.yaml");
     Result invalidOwn = ownJvm(Map.of(), "render", "bad.yaml");
 
-    assertThat(resident.exit()).as(resident.stderr()).isZero();
+    assertThat(resident.exit()).as(resident.stderr() + serverLog()).isZero();
     assertThat(resident.stdout()).isEqualTo(own.stdout()).contains("RUN echo 'a $HOME'");
     assertThat(invalid.exit()).isEqualTo(2);
     assertThat(invalid.stderr()).isEqualTo(invalidOwn.stderr()).contains("bad.yaml: from:");
