@@ -59,6 +59,8 @@ final class BuildCommand implements Callable<Integer> {
   static final int EXIT_TIMED_OUT = 124;
   static final int EXIT_CANCELLED = 130;
   private static final Logger LOG = LoggerFactory.getLogger(BuildCommand.class);
+  // One per JVM: a new mapper would look into the result's classes again for every build.
+  private static final ObjectMapper RESULT_JSON = new ObjectMapper();
 
   private final Invocation invocation;
 
@@ -275,7 +277,7 @@ final class BuildCommand implements Callable<Integer> {
   }
 
   private void report(BuildResult result) throws IOException {
-    String text = new ObjectMapper().writeValueAsString(BuildResultJson.from(result, requestId));
+    String text = RESULT_JSON.writeValueAsString(BuildResultJson.from(result, requestId));
     if (resultFile != null) {
       Files.writeString(invocation.resolve(resultFile), text + "\n");
     }
