@@ -178,30 +178,42 @@ class Bench:
         self.resident_dirs.append(path)
         return path
 
+    @staticmethod
+    def resident_files(directory, suffix):
+        """The paths of the resident process's files in directory that end with suffix."""
+        names = os.listdir(directory) if os.path.isdir(directory) else []
+        return [os.path.join(directory, n) for n in names if n.endswith(suffix)]
+
+    def resident_pids(self, directory):
+        """The pids the resident processes serving from directory wrote down."""
+        pids = []
+        for path in self.resident_files(directory, ".pid"):
+            try:
+                with open(path) as pid_file:
+                    pids.append(int(pid_file.read().strip()))
+            except (OSError, ValueError):
+                pass  # gone already
+        return pids
+
     def resident_peak_rss_mib(self, directory):
         """The peak RSS (VmHWM) of the resident process serving from directory, or None."""
-        for name in os.listdir(directory) if os.path.isdir(directory) else []:
-            if name.endswith(".pid"):
-                try:
-                    with open(os.path.join(directory, name)) as pid_file:
-                        pid = pid_file.read().strip()
-                    with open(f"/proc/{pid}/status") as status:
-                        for line in status:
-                            if line.startswith("VmHWM:"):
-                                return int(line.split()[1]) / 1024
-                except OSError:
-                    return None
+        for pid in self.resident_pids(directory):
+            try:
+                with open(f"/proc/{pid}/status") as status:
+                    for line in status:
+                        if line.startswith("VmHWM:"):
+                            return int(line.split()[1]) / 1024
+            except OSError:
+                return None
         return None
 
     def stop_resident(self):
         for directory in self.resident_dirs:
-            for name in os.listdir(directory) if os.path.isdir(directory) else []:
-                if name.endswith(".pid"):
-                    try:
-                        with open(os.path.join(directory, name)) as pid_file:
-                            os.kill(int(pid_file.read().strip()), 15)
-                    except (OSError, ValueError):
-                        pass  # gone already
+            for pid in self.resident_pids(directory):
+                try:
+                    os.kill(pid, 15)
+                except OSError:
+                    pass  # gone already
 
     def await_resident(self, env=None):
         """Starts the resident process with one command and waits until it serves."""
@@ -210,9 +222,8 @@ class Bench:
         timed([LAUNCHER, "--version"], env)
         deadline = time.time() + 120
         while time.time() < deadline:
-            names = os.listdir(directory) if os.path.isdir(directory) else []
-            serving = any(n.endswith(".sock") for n in names)
-            for path in [os.path.join(directory, n) for n in names if n.endswith(".log")]:
+            serving = bool(self.resident_files(directory, ".sock"))
+            for path in self.resident_files(directory, ".log"):
                 with open(path, errors="replace") as resident_log:
                     if serving and "resident: warmed up" in resident_log.read():
                         return

@@ -86,7 +86,7 @@ final class HistoryCommand implements Callable<Integer> {
 
   /** For tests: {@code env} in this process's working directory. */
   HistoryCommand(Map<String, String> env) {
-    this(new Invocation(env, Path.of("").toAbsolutePath(), cancel -> () -> {}));
+    this(new Invocation(env, Path.of("").toAbsolutePath(), Invocation.Cancellation.NONE));
   }
 
   @Override

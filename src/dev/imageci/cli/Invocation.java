@@ -60,6 +60,9 @@ public record Invocation(
   /** Delivers a cancel from outside to a running build until closed. */
   @FunctionalInterface
   public interface Cancellation {
+    /** No cancel ever comes from outside. */
+    Cancellation NONE = cancel -> () -> {};
+
     Watch watch(CancelSignal cancel);
   }
 

@@ -92,13 +92,12 @@ public final class HistoryRecorder implements AutoCloseable {
    * while the rest of the command gets ready. Does nothing for {@code auto} alone.
    */
   public void readPriorDigestAhead(String image, List<String> tags) {
-    List<String> explicitTags = tags.stream().filter(tag -> !tag.equals(AutoTags.AUTO)).toList();
+    List<String> explicitTags = explicit(tags);
     if (explicitTags.isEmpty()) {
       return;
     }
-    String key = image + ":" + explicitTags.get(0);
     CompletableFuture<String> digest = new CompletableFuture<>();
-    if (priorDigests.putIfAbsent(key, digest) != null) {
+    if (priorDigests.putIfAbsent(priorDigestKey(image, explicitTags), digest) != null) {
       return;
     }
     Thread thread =
@@ -117,8 +116,7 @@ public final class HistoryRecorder implements AutoCloseable {
 
   /** Records a new attempt as running and returns its handle. */
   public RecordedBuild start(BuildStart start) {
-    List<String> explicitTags =
-        start.tags().stream().filter(tag -> !tag.equals(AutoTags.AUTO)).toList();
+    List<String> explicitTags = explicit(start.tags());
     var now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     // A rootfs hashed on its way to the daemon: the config hash waits for
     // RecordedBuild.rootfsHashed.
@@ -155,8 +153,18 @@ public final class HistoryRecorder implements AutoCloseable {
   }
 
   private String priorDigest(String image, List<String> tags) {
-    CompletableFuture<String> ahead = priorDigests.remove(image + ":" + tags.get(0));
+    CompletableFuture<String> ahead = priorDigests.remove(priorDigestKey(image, tags));
     return ahead == null ? currentDigest(image, tags) : ahead.join();
+  }
+
+  /** The tags a form names, without {@code auto}. */
+  private static List<String> explicit(List<String> tags) {
+    return tags.stream().filter(tag -> !tag.equals(AutoTags.AUTO)).toList();
+  }
+
+  /** The prior digest is that of the first explicit tag. */
+  private static String priorDigestKey(String image, List<String> explicitTags) {
+    return image + ":" + explicitTags.get(0);
   }
 
   private String currentDigest(String image, List<String> tags) {

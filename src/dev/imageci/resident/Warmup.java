@@ -85,7 +85,7 @@ final class Warmup {
                 "DOCKER_HOST",
                 "unix://" + directory.resolve("no-daemon.sock")),
             directory,
-            cancel -> () -> {});
+            Invocation.Cancellation.NONE);
     PrintWriter discard = new PrintWriter(OutputStream.nullOutputStream());
     RoutedOutput.Target nowhere = new Discard();
     RoutedOutput.runFor(

@@ -15,8 +15,6 @@ class InvocationTest {
 
   @TempDir Path temp;
 
-  private static final Invocation.Cancellation NO_CANCEL = cancel -> () -> {};
-
   @Test
   void aCallersRelativePathVariablesAreReadFromItsDirectory() {
     Path caller = temp.resolve("workspace");
@@ -29,7 +27,7 @@ class InvocationTest {
                 "DOCKER_CERT_PATH", "/etc/docker/certs",
                 "IMAGECI_DB_URL", "jdbc:postgresql://db/imageci"),
             caller,
-            NO_CANCEL);
+            Invocation.Cancellation.NONE);
 
     assertThat(invocation.env())
         .containsEntry("IMAGECI_HOME", caller.resolve(".imageci").toString())
@@ -40,7 +38,7 @@ class InvocationTest {
 
   @Test
   void relativeArgumentsAreResolvedAgainstTheWorkingDirectory() {
-    Invocation invocation = new Invocation(Map.of(), temp, NO_CANCEL);
+    Invocation invocation = new Invocation(Map.of(), temp, Invocation.Cancellation.NONE);
 
     assertThat(invocation.resolve(Path.of("image.yaml"))).isEqualTo(temp.resolve("image.yaml"));
     assertThat(invocation.resolve(Path.of("/srv/image.yaml")))
@@ -49,7 +47,8 @@ class InvocationTest {
 
   @Test
   void aRelativeWorkingDirectoryIsRefused() {
-    assertThatThrownBy(() -> new Invocation(Map.of(), Path.of("work"), NO_CANCEL))
+    assertThatThrownBy(
+            () -> new Invocation(Map.of(), Path.of("work"), Invocation.Cancellation.NONE))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("must be absolute")
         .hasMessageContaining("\"work\"");
@@ -67,14 +66,14 @@ class InvocationTest {
 
     int status =
         ImageCi.run(
-            new Invocation(Map.of(), caller, NO_CANCEL),
+            new Invocation(Map.of(), caller, Invocation.Cancellation.NONE),
             new PrintWriter(out),
             new PrintWriter(err),
             "render",
             "image.yaml");
     int invalid =
         ImageCi.run(
-            new Invocation(Map.of(), caller, NO_CANCEL),
+            new Invocation(Map.of(), caller, Invocation.Cancellation.NONE),
             new PrintWriter(out),
             new PrintWriter(err),
             "render",
