@@ -21,7 +21,6 @@ EXPOSE 8080
 EXPOSE 8443
 EXPOSE 9090/udp
 VOLUME ["/opt/ledger/data","\"/var/log/ledger files\""]
-LABEL com.example.team=payments
-LABEL com.example.description="Ledger service; costs \"\$0\" to run"
 ENTRYPOINT ["/opt/ledger/bin/ledger"]
 CMD ["--config","/opt/ledger/conf/ledger.yaml","--greeting","hello $USER"]
+LABEL com.example.team=payments com.example.description="Ledger service; costs \"\$0\" to run"

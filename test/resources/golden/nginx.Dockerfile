@@ -6,7 +6,6 @@ ADD rootfs.tar.gz /
 EXPOSE 80
 EXPOSE 443/tcp
 VOLUME ["/var/log/nginx"]
-LABEL org.opencontainers.image.title="nginx 1.9 on CentOS 6"
-LABEL com.example.owner=web-team@example.com
 ENTRYPOINT ["/usr/local/nginx/sbin/nginx"]
 CMD ["-c","/usr/local/nginx/conf/nginx.conf","-g","daemon off;"]
+LABEL org.opencontainers.image.title="nginx 1.9 on CentOS 6" com.example.owner=web-team@example.com

@@ -28,12 +28,12 @@ EXPOSE ${port}
 <#if volumes?has_content>
 VOLUME ${volumes}
 </#if>
-<#list labels as pair>
-LABEL ${pair}
-</#list>
 <#if entrypoint?has_content>
 ENTRYPOINT ${entrypoint}
 </#if>
 <#if cmd?has_content>
 CMD ${cmd}
 </#if>
+<#list labels as line>
+LABEL ${line}
+</#list>

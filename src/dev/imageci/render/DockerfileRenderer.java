@@ -38,6 +38,7 @@ public final class DockerfileRenderer {
       "# Rendered by imageci from an image form. Change the form, not this file.";
 
   private static final String TEMPLATE = "Dockerfile.ftl";
+  private static final String LABEL = "LABEL";
   private final Template template = Shared.TEMPLATE;
 
   /**
@@ -77,10 +78,13 @@ public final class DockerfileRenderer {
   }
 
   /**
-   * {@code dockerfile} with one more instruction at its end, {@code LABEL} with {@code labels} in
-   * their order: what the builder does with labels given at build time, written into the file so
-   * that they may be known only once the rest of the context has gone out. Unchanged when {@code
-   * labels} is empty.
+   * {@code dockerfile} with {@code labels} set at its end, in their order: what the builder does
+   * with labels given at build time, written into the file so that they may be known only once the
+   * rest of the context has gone out. They join the form's labels on the last line when the
+   * rendered file ends with them and the line stays within the builder's limit, because every
+   * instruction is a step the builder runs, a container created and committed; otherwise they are a
+   * {@code LABEL} line of their own. A later value for a key wins, as on separate lines. Unchanged
+   * when {@code labels} is empty.
    *
    * @param labels plain keys ({@code [a-z0-9.-]}) to values of printable ASCII
    * @throws IllegalArgumentException for a key or value that is not
@@ -89,7 +93,7 @@ public final class DockerfileRenderer {
     if (labels.isEmpty()) {
       return dockerfile;
     }
-    StringBuilder out = new StringBuilder(dockerfile).append("LABEL");
+    StringBuilder pairs = new StringBuilder();
     for (Map.Entry<String, String> label : labels.entrySet()) {
       String key = label.getKey();
       String value = label.getValue();
@@ -97,9 +101,20 @@ public final class DockerfileRenderer {
           || !value.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
         throw new IllegalArgumentException("not a plain label: " + key);
       }
-      out.append(' ').append(DockerfileSyntax.keyValue(key, value));
+      pairs.append(' ').append(DockerfileSyntax.keyValue(key, value));
     }
-    return out.append('\n').toString();
+    if (!dockerfile.endsWith("\n")) {
+      return dockerfile + (dockerfile.isEmpty() ? "" : "\n") + LABEL + pairs + "\n";
+    }
+    int lastLine = dockerfile.lastIndexOf('\n', dockerfile.length() - 2) + 1;
+    // The form's values may hold any character, so their line is measured in UTF-8 bytes.
+    boolean joins =
+        dockerfile.startsWith(LABEL + " ", lastLine)
+            && DockerfileLimits.utf8Length(dockerfile.substring(lastLine)) + pairs.length()
+                <= MAX_LINE_BYTES;
+    return joins
+        ? dockerfile.substring(0, dockerfile.length() - 1) + pairs + "\n"
+        : dockerfile + LABEL + pairs + "\n";
   }
 
   /**
@@ -109,8 +124,9 @@ public final class DockerfileRenderer {
    * #SOURCE}, so callers that know the config file may report it under that name instead.
    */
   public String render(Config config) throws ConfigException {
-    Map<String, Object> model = model(config);
-    List<DockerfileLimits.Line> lines = lines(config, model);
+    List<DockerfileLimits.Line> labels = labelLines(config.labels());
+    Map<String, Object> model = model(config, labels);
+    List<DockerfileLimits.Line> lines = lines(config, model, labels);
     List<Problem> problems = DockerfileLimits.check(lines);
     if (!problems.isEmpty()) {
       throw new ConfigException(SOURCE, problems);
@@ -125,7 +141,7 @@ public final class DockerfileRenderer {
     return out.toString();
   }
 
-  private static Map<String, Object> model(Config config) {
+  private static Map<String, Object> model(Config config, List<DockerfileLimits.Line> labels) {
     Map<String, Object> model = new LinkedHashMap<>();
     model.put("header", HEADER);
     model.put("from", config.from().toString());
@@ -140,7 +156,7 @@ public final class DockerfileRenderer {
     model.put("user", config.user() == null ? "" : DockerfileSyntax.word(config.user()));
     model.put("expose", config.expose());
     model.put("volumes", config.volumes().isEmpty() ? "" : volumes(config.volumes()));
-    model.put("labels", keyValues(config.labels()));
+    model.put("labels", labels.stream().map(l -> l.text().substring(LABEL.length() + 1)).toList());
     // Limitation: an empty entrypoint cannot clear the base image's; the form has no "empty" value.
     model.put(
         "entrypoint",
@@ -151,7 +167,8 @@ public final class DockerfileRenderer {
 
   // The lines the template writes, each with the field it comes from, to measure before writing.
   @SuppressWarnings("unchecked")
-  private static List<DockerfileLimits.Line> lines(Config config, Map<String, Object> model) {
+  private static List<DockerfileLimits.Line> lines(
+      Config config, Map<String, Object> model, List<DockerfileLimits.Line> labels) {
     List<DockerfileLimits.Line> lines = new ArrayList<>();
     lines.add(new DockerfileLimits.Line("(header)", HEADER));
     lines.add(new DockerfileLimits.Line("from", "FROM " + model.get("from")));
@@ -168,11 +185,6 @@ public final class DockerfileRenderer {
     single(lines, "user", "USER ", model.get("user"), config.user() != null);
     indexed(lines, "expose", "EXPOSE ", config.expose(), true);
     single(lines, "volumes", "VOLUME ", model.get("volumes"), !config.volumes().isEmpty());
-    List<String> labels = (List<String>) model.get("labels");
-    List<String> labelKeys = List.copyOf(config.labels().keySet());
-    for (int i = 0; i < labels.size(); i++) {
-      lines.add(new DockerfileLimits.Line("labels." + labelKeys.get(i), "LABEL " + labels.get(i)));
-    }
     single(
         lines,
         "entrypoint",
@@ -180,7 +192,46 @@ public final class DockerfileRenderer {
         model.get("entrypoint"),
         !config.entrypoint().isEmpty());
     single(lines, "cmd", "CMD ", model.get("cmd"), !config.cmd().isEmpty());
+    lines.addAll(labels);
     return lines;
+  }
+
+  /**
+   * The form's labels as the fewest {@code LABEL} lines that keep within the builder's line limit:
+   * one line in all but extreme forms, because every line is a step of the build. A line holding a
+   * single label names that label's field, so a value too long for any line is its problem.
+   */
+  private static List<DockerfileLimits.Line> labelLines(Map<String, String> labels) {
+    List<DockerfileLimits.Line> lines = new ArrayList<>();
+    StringBuilder line = new StringBuilder();
+    int lineBytes = 0;
+    String onlyKey = null;
+    for (Map.Entry<String, String> label : labels.entrySet()) {
+      String pair = DockerfileSyntax.keyValue(label.getKey(), label.getValue());
+      int pairBytes = DockerfileLimits.utf8Length(pair) + 1; // with the space before it
+      if (line.length() > 0 && lineBytes + pairBytes > MAX_LINE_BYTES) {
+        lines.add(labelLine(line, onlyKey));
+        line.setLength(0);
+      }
+      if (line.length() == 0) {
+        line.append(LABEL);
+        lineBytes = LABEL.length() + 1; // with its newline
+        onlyKey = label.getKey();
+      } else {
+        onlyKey = null;
+      }
+      line.append(' ').append(pair);
+      lineBytes += pairBytes;
+    }
+    if (line.length() > 0) {
+      lines.add(labelLine(line, onlyKey));
+    }
+    return lines;
+  }
+
+  private static DockerfileLimits.Line labelLine(CharSequence text, String onlyKey) {
+    return new DockerfileLimits.Line(
+        onlyKey == null ? "labels" : "labels." + onlyKey, text.toString());
   }
 
   private static void indexed(

@@ -350,10 +350,11 @@ class DockerfileRendererPropertyTest {
       expected.add(List.of("EXPOSE", port));
     }
     expected.add(prefixed("VOLUME", (List<String>) form.get("volumes")));
-    ((Map<String, String>) form.get("labels"))
-        .forEach((k, v) -> expected.add(List.of("LABEL", k, v)));
     expected.add(prefixed("ENTRYPOINT", (List<String>) form.get("entrypoint")));
     expected.add(prefixed("CMD", (List<String>) form.get("cmd")));
+    List<String> labels = new ArrayList<>(List.of("LABEL"));
+    ((Map<String, String>) form.get("labels")).forEach((k, v) -> labels.addAll(List.of(k, v)));
+    expected.add(labels);
     return expected;
   }
 

@@ -86,31 +86,77 @@ class DockerfileRendererTest {
             instruction("WORKDIR", "/opt/ledger"),
             shell("/opt/ledger/bin/setup --prefix \"$APP_HOME\""),
             json("VOLUME", "/opt/ledger/data", "/var/log/ledger files"),
-            instruction("LABEL", "com.example.description", "Ledger service; costs \"$0\" to run"),
-            json("CMD", "--config", "/opt/ledger/conf/ledger.yaml", "--greeting", "hello $USER"));
+            json("CMD", "--config", "/opt/ledger/conf/ledger.yaml", "--greeting", "hello $USER"),
+            instruction(
+                "LABEL",
+                "com.example.team",
+                "payments",
+                "com.example.description",
+                "Ledger service; costs \"$0\" to run"));
   }
 
   @Test
-  void buildLabelsBecomeOneLastLabelLineTheBuilderReadsLiterally() throws Exception {
+  void buildLabelsJoinTheFormsLabelLineAndTheBuilderReadsThemLiterally() throws Exception {
     String rendered = renderer.render(ConfigReader.read(golden("app.yaml")));
-    Map<String, String> labels = new java.util.LinkedHashMap<>();
-    labels.put("org.opencontainers.image.revision", "ab".repeat(32));
-    labels.put("org.opencontainers.image.url", "https://ci.example.com/job/$HOME/\"x\" \\y");
 
-    String sent = DockerfileRenderer.withLabels(rendered, labels);
+    String sent = DockerfileRenderer.withLabels(rendered, BUILD_LABELS);
 
-    assertThat(sent).startsWith(rendered).endsWith("\n");
-    assertThat(sent.substring(rendered.length()).lines()).hasSize(1);
+    assertThat(sent).startsWith(rendered.substring(0, rendered.length() - 1)).endsWith("\n");
+    assertThat(sent.lines()).hasSameSizeAs(rendered.lines().toList());
     List<Instruction> read = ReferenceDockerfileReader.read(sent, BASE_ENV).instructions();
+    assertThat(read)
+        .hasSameSizeAs(ReferenceDockerfileReader.read(rendered, BASE_ENV).instructions());
     assertThat(read.get(read.size() - 1))
         .isEqualTo(
             instruction(
                 "LABEL",
+                "com.example.team",
+                "payments",
+                "com.example.description",
+                "Ledger service; costs \"$0\" to run",
                 "org.opencontainers.image.revision",
                 "ab".repeat(32),
                 "org.opencontainers.image.url",
                 "https://ci.example.com/job/$HOME/\"x\" \\y"));
     assertThat(DockerfileRenderer.withLabels(rendered, Map.of())).isEqualTo(rendered);
+  }
+
+  @Test
+  void buildLabelsAreALineOfTheirOwnWhenTheFileDoesNotEndWithLabels() throws Exception {
+    String rendered = render(MINIMAL + "cmd: [x]\n");
+
+    String sent = DockerfileRenderer.withLabels(rendered, BUILD_LABELS);
+
+    assertThat(sent).startsWith(rendered);
+    List<Instruction> read = ReferenceDockerfileReader.read(sent, BASE_ENV).instructions();
+    assertThat(read).extracting(Instruction::keyword).containsExactly("FROM", "CMD", "LABEL");
+    assertThat(read.get(2).arguments()).hasSize(4);
+    assertThat(DockerfileRenderer.withLabels("FROM scratch", Map.of("a.b", "c")))
+        .isEqualTo("FROM scratch\nLABEL a.b=c\n");
+  }
+
+  @Test
+  void buildLabelsThatWouldMakeTheLastLineTooLongAreALineOfTheirOwn() throws Exception {
+    // "LABEL", seven " kN=<value>" and a last " k7=<rest>" that ends 50 bytes short of the limit.
+    String value = "v".repeat(ConfigReader.MAX_VALUE_CHARS);
+    int used = "LABEL\n".length() + 7 * (" k0=".length() + value.length());
+    String rest = "w".repeat(DockerfileRenderer.MAX_LINE_BYTES - 50 - used - " k7=".length());
+    StringBuilder form = new StringBuilder(MINIMAL + "labels:\n");
+    for (int i = 0; i < 7; i++) {
+      form.append("  k").append(i).append(": ").append(value).append('\n');
+    }
+    String rendered = render(form.append("  k7: ").append(rest).append('\n').toString());
+    assertThat(rendered.lines().filter(l -> l.startsWith("LABEL ")).toList())
+        .singleElement()
+        .satisfies(
+            l -> assertThat(l.length() + 1).isEqualTo(DockerfileRenderer.MAX_LINE_BYTES - 50));
+
+    String sent = DockerfileRenderer.withLabels(rendered, BUILD_LABELS);
+
+    assertThat(sent).startsWith(rendered);
+    assertThat(sent.lines().filter(l -> l.startsWith("LABEL "))).hasSize(2);
+    assertThat(sent.lines().mapToInt(l -> l.length() + 1).max().orElseThrow())
+        .isLessThanOrEqualTo(DockerfileRenderer.MAX_LINE_BYTES);
   }
 
   @Test
@@ -149,6 +195,33 @@ class DockerfileRendererTest {
   }
 
   @Test
+  void allLabelsAreOneLineAtTheEndSoTheyCostTheBuilderOneStep() throws Exception {
+    String dockerfile = render(MINIMAL + "labels: {a.b: c, d.e: f g, h: i}\ncmd: [x]\n");
+
+    assertThat(dockerfile).endsWith("\nCMD [\"x\"]\nLABEL a.b=c d.e=\"f g\" h=i\n");
+  }
+
+  @Test
+  void labelsTooLongForOneLineAreSplitBetweenLines() throws Exception {
+    String value = "v".repeat(ConfigReader.MAX_VALUE_CHARS);
+    StringBuilder form = new StringBuilder(MINIMAL + "labels:\n");
+    int count = 2 * DockerfileRenderer.MAX_LINE_BYTES / (value.length() + 6);
+    for (int i = 0; i < count; i++) {
+      form.append("  k").append(i).append(": ").append(value).append('\n');
+    }
+
+    String dockerfile = render(form.toString());
+
+    List<String> labelLines = dockerfile.lines().filter(l -> l.startsWith("LABEL ")).toList();
+    assertThat(labelLines).hasSize(3); // seven labels of 8 KiB fit one line
+    assertThat(labelLines)
+        .allSatisfy(
+            l -> assertThat(l.length() + 1).isLessThanOrEqualTo(DockerfileRenderer.MAX_LINE_BYTES));
+    List<Instruction> read = ReferenceDockerfileReader.read(dockerfile, BASE_ENV).instructions();
+    assertThat(read.stream().mapToInt(i -> i.arguments().size()).sum()).isEqualTo(1 + 2 * count);
+  }
+
+  @Test
   void instructionsComeInTheDocumentedOrder() throws Exception {
     String form =
         "image: a/b\nfrom: busybox\ncmd: [c]\nentrypoint: [e]\nlabels: {l: v}\nvolumes: [/v]\n"
@@ -168,9 +241,9 @@ class DockerfileRendererTest {
             "USER",
             "EXPOSE",
             "VOLUME",
-            "LABEL",
             "ENTRYPOINT",
-            "CMD");
+            "CMD",
+            "LABEL");
     assertThat(render(form)).contains("FROM busybox\n# note\nENV E=v\nRUN before\n");
   }
 
@@ -364,6 +437,15 @@ class DockerfileRendererTest {
   }
 
   // ---- helpers --------------------------------------------------------------------------------
+
+  private static final Map<String, String> BUILD_LABELS = buildLabels();
+
+  private static Map<String, String> buildLabels() {
+    Map<String, String> labels = new java.util.LinkedHashMap<>();
+    labels.put("org.opencontainers.image.revision", "ab".repeat(32));
+    labels.put("org.opencontainers.image.url", "https://ci.example.com/job/$HOME/\"x\" \\y");
+    return labels;
+  }
 
   private static Instruction instruction(String keyword, String... arguments) {
     return new Instruction(keyword, List.of(), List.of(arguments), false);
