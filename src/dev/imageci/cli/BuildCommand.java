@@ -156,7 +156,7 @@ final class BuildCommand implements Callable<Integer> {
         history.readPriorDigestAhead(
             form.image().toString(), form.tags().stream().map(Tag::value).toList());
       }
-      history.catchUp();
+      history.catchUpInBackground();
       if (invalid != null) {
         recordInvalid(text, env, history, invalid);
         throw invalid;

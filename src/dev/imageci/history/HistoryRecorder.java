@@ -15,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The history as a build runner sees it: catch up on what earlier runs left behind, then record
- * each attempt from start to end. A record the store cannot take goes to the spool instead, so a
+ * The history as a build runner sees it: catch up on what earlier runs left behind, and record each
+ * attempt from start to end. A record the store cannot take goes to the spool instead, so a
  * database outage loses nothing.
  */
 public final class HistoryRecorder implements AutoCloseable {
@@ -34,6 +34,7 @@ public final class HistoryRecorder implements AutoCloseable {
   private final Clock clock;
   private final BuildOwner self;
   private final Map<String, CompletableFuture<String>> priorDigests = new ConcurrentHashMap<>();
+  private volatile CompletableFuture<CatchUp> caughtUp;
 
   public HistoryRecorder(
       HistoryStore store, Spool spool, RegistryProbe probe, Clock clock, BuildOwner self) {
@@ -59,8 +60,9 @@ public final class HistoryRecorder implements AutoCloseable {
   public record CatchUp(int delivered, List<BuildRecord> settled) {}
 
   /**
-   * Delivers spooled records, then settles stale running ones. Call it before each build; it never
-   * fails the build: problems are logged as warnings and left for the next run.
+   * Delivers spooled records, then settles stale running ones. Call it, or {@link
+   * #catchUpInBackground}, at the start of each build; it never fails the build: problems are
+   * logged as warnings and left for the next run.
    */
   public CatchUp catchUp() {
     int delivered = 0;
@@ -72,6 +74,36 @@ public final class HistoryRecorder implements AutoCloseable {
       // A registry probe may fail in ways of its own; none of them may stop the build.
       LOG.warn("The history could not catch up now; the next run tries again: {}", e.getMessage());
       return new CatchUp(delivered, List.of());
+    }
+  }
+
+  /**
+   * Runs {@link #catchUp()} on a thread of its own, so that a build need not wait for it: what
+   * earlier runs left behind has nothing to do with the new attempt, except for a reuse, which
+   * {@link RecordedBuild#reuseIfUnchanged} makes wait for it. {@link #close} waits for it too.
+   */
+  public void catchUpInBackground() {
+    CompletableFuture<CatchUp> done = new CompletableFuture<>();
+    caughtUp = done;
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                done.complete(catchUp());
+              } finally {
+                done.complete(new CatchUp(0, List.of())); // catchUp() logs its own failures
+              }
+            },
+            "imageci-history-catch-up");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Waits for a {@link #catchUpInBackground} under way, if any. */
+  void awaitCatchUp() {
+    CompletableFuture<CatchUp> pending = caughtUp;
+    if (pending != null) {
+      pending.join();
     }
   }
 
@@ -226,6 +258,7 @@ public final class HistoryRecorder implements AutoCloseable {
 
   @Override
   public void close() {
+    awaitCatchUp();
     store.close();
   }
 }

@@ -58,6 +58,7 @@ public final class RecordedBuild {
    */
   public synchronized Optional<BuildRecord> reuseIfUnchanged(boolean force)
       throws HistoryException, IOException {
+    recorder.awaitCatchUp(); // a build it settles as pushed may be the one to reuse
     ReuseDecision decision = new ReuseDecision(recorder.store(), recorder.probe());
     Optional<BuildRecord> earlier =
         decision.candidate(record.image(), record.configHash(), record.rootfsSha256(), force);

@@ -3,10 +3,16 @@ package dev.imageci.history;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imageci.render.ConfigHash;
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -146,6 +152,70 @@ class RecordedBuildTest {
     assertThat(reused.get().tags()).containsExactly("01", "stable");
     assertThat(registry.added).containsExactly("stable");
     assertThat(store.find(second.id())).contains(reused.get());
+  }
+
+  @Test
+  void aReuseWaitsForTheCatchUpThatSettlesTheBuildToReuse() throws Exception {
+    // Left running by another agent two hours ago, after it had pushed: settled as succeeded.
+    Instant twoHoursAgo = Instant.now().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.MILLIS);
+    BuildRecord killed = Records.running(image, "f00000000001", twoHoursAgo).build();
+    store.save(killed);
+    registry.push(image, "latest", Records.digest('9'));
+    HistoryRecorder slow = recorderAskingSlowly();
+    RecordedBuild next = slow.start(Records.start(image, List.of("stable")));
+
+    slow.catchUpInBackground();
+    var reused = next.reuseIfUnchanged(false);
+
+    assertThat(store.find(killed.id()).map(BuildRecord::status)).contains(BuildStatus.SUCCEEDED);
+    assertThat(reused).map(BuildRecord::digest).contains(Records.digest('9'));
+  }
+
+  @Test
+  void closingTheRecorderWaitsForItsCatchUp() throws Exception {
+    Instant twoHoursAgo = Instant.now().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.MILLIS);
+    BuildRecord killed = Records.running(image, "f00000000002", twoHoursAgo).build();
+    store.save(killed);
+
+    HistoryRecorder slow = recorderAskingSlowly();
+    slow.catchUpInBackground();
+    slow.close();
+
+    assertThat(JdbcHistoryStore.sqlite(home.resolve("history.db")).find(killed.id()))
+        .map(BuildRecord::status)
+        .contains(BuildStatus.FAILED);
+  }
+
+  /** A recorder whose registry takes half a second to name a tag's digest: the settler asks. */
+  private HistoryRecorder recorderAskingSlowly() {
+    RegistryProbe slow =
+        new RegistryProbe() {
+          @Override
+          public Optional<String> digestOf(String image, String tag) throws IOException {
+            try {
+              Thread.sleep(500);
+            } catch (InterruptedException e) {
+              throw new InterruptedIOException();
+            }
+            return registry.digestOf(image, tag);
+          }
+
+          @Override
+          public boolean hasManifest(String image, String digest) throws IOException {
+            return registry.hasManifest(image, digest);
+          }
+
+          @Override
+          public void addTag(String image, String digest, String tag) throws IOException {
+            registry.addTag(image, digest, tag);
+          }
+        };
+    return new HistoryRecorder(
+        store,
+        new Spool(home.resolve("spool")),
+        slow,
+        Clock.systemUTC(),
+        BuildOwner.current(Trigger.hostName(Map.of())));
   }
 
   @Test
