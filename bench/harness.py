@@ -392,7 +392,7 @@ class Bench:
         notes = {}
         for mode in ("cold", "warm", "unchanged"):
             for rep in range(self.args.reps + 1):
-                for tool in rotated(tools, rep):
+                for tool in ordered(tools, rep):
                     tool_dir = os.path.join(self.work, "e2e", slugs[tool])
                     image = f"{self.repo}/e2e-{slugs[tool]}"
                     ref = f"{image}:bench"
@@ -480,7 +480,7 @@ class Bench:
         marker = b"Step 1/"
         results = {tool: [] for tool in commands}
         for rep in range(self.args.upload_reps + 1):
-            for tool in rotated(list(commands), rep):
+            for tool in ordered(list(commands), rep):
                 command = commands[tool]
                 run = self.measure(f"upload {tool}", command, marker=marker, env=envs.get(tool))
                 if run is not None and rep > 0:  # the first round fills the build cache
@@ -662,8 +662,10 @@ class Bench:
             f"memory, Linux {machine['kernel']}; {machine['java']}; Docker Engine "
             f"{machine['docker']}. Load average at the end: {machine['load']}.", "",
             "Medians of the counted repetitions; ratios are imageci (or buildah) over the docker "
-            "command line measured in the same run, the tools taking turns in an order that "
-            "rotates every repetition, with the disk flushed (sync) before each command.", "",
+            "command line measured in the same run, the tools taking turns in balanced orders "
+            "(over every 4 repetitions of a build, 6 of an upload, each tool runs right after "
+            "each other one equally often), with the disk flushed (sync) before each command.",
+            "",
             "| Section | Case | Tool | Median | Ratio | Target | Met | Note |",
             "|---|---|---|---|---|---|---|---|",
         ]
@@ -688,11 +690,29 @@ def fmt(value, digits):
     return f"{value:.{digits}g}"
 
 
-def rotated(tools, rep):
-    """The tools in turn, starting one further each repetition, so that each follows each other
-    tool as often and none always runs after the heaviest."""
-    shift = rep % len(tools)
-    return tools[shift:] + tools[:shift]
+def balanced_orders(count):
+    """Orders of range(count) in which every tool directly follows every other tool equally often
+    (a Williams design: count orders, or twice as many for an odd count). Rotating one order is not
+    enough: it keeps the same neighbours, and one tool would always run right after buildah."""
+    first, low, high = [0], 1, count - 1
+    while len(first) < count:
+        if len(first) % 2:
+            first.append(low)
+            low += 1
+        else:
+            first.append(high)
+            high -= 1
+    orders = [[(tool + shift) % count for tool in first] for shift in range(count)]
+    if count % 2:
+        orders += [list(reversed(order)) for order in orders]
+    return orders
+
+
+def ordered(tools, rep):
+    """The tools in the order for counted repetition rep (1, 2, ...); rep 0, which fills caches and
+    is not counted, takes the last order, so the counted ones start the design from its first."""
+    orders = balanced_orders(len(tools))
+    return [tools[i] for i in orders[(rep - 1) % len(orders)]]
 
 
 def main():
@@ -701,8 +721,8 @@ def main():
     parser.add_argument("--results", default=os.path.join(ROOT, "bench", "results"))
     parser.add_argument("--mode", default="full")
     parser.add_argument("--sections", default="startup,e2e,upload,jmh,history")
-    parser.add_argument("--reps", type=int, default=5)
-    parser.add_argument("--upload-reps", type=int, default=3)
+    parser.add_argument("--reps", type=int, default=8)
+    parser.add_argument("--upload-reps", type=int, default=6)
     parser.add_argument("--startup-reps", type=int, default=20)
     parser.add_argument("--small-rootfs-mib", type=int, default=8)
     parser.add_argument("--big-rootfs-mib", type=int, default=1024)
