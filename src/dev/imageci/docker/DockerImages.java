@@ -17,9 +17,9 @@ import dev.imageci.image.Tag;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,15 +48,16 @@ public final class DockerImages {
 
   /**
    * Builds through the classic builder API with {@code context} streamed as the body; returns the
-   * full image id. Intermediate containers are removed on failure too (forcerm).
+   * image built, as its first tag names it now. Intermediate containers are removed on failure too
+   * (forcerm).
    */
-  public String build(InputStream context, BuildSpec spec, CancelSignal cancel)
+  public InspectImageResponse build(InputStream context, BuildSpec spec, CancelSignal cancel)
       throws DockerException, CancelledException {
     BuildStream stream = new BuildStream(output);
     var command =
         client
             .buildImageCmd(context)
-            .withTags(Set.of(spec.tag()))
+            .withTags(new LinkedHashSet<>(spec.tags()))
             .withNoCache(spec.noCache())
             .withPull(spec.pull())
             .withRemove(true)
@@ -78,18 +79,19 @@ public final class DockerImages {
     if (stream.imageId() == null) {
       throw lostDaemon("the build", null);
     }
-    return confirmBuilt(spec.tag(), stream.imageId());
+    return confirmBuilt(spec.tags().get(0), stream.imageId());
   }
 
   // The stream's id is short; the tag must point at the same image, or something else happened.
-  private String confirmBuilt(String tag, String shortId) throws DockerException {
-    String id = inspect(tag).getId();
+  private InspectImageResponse confirmBuilt(String tag, String shortId) throws DockerException {
+    InspectImageResponse image = inspect(tag);
+    String id = image.getId();
     String hex = id.startsWith("sha256:") ? id.substring(7) : id;
     if (!hex.startsWith(shortId)) {
       throw new DockerException(
           "the build reported image " + shortId + " but " + tag + " is image " + id);
     }
-    return id;
+    return image;
   }
 
   private void await(DaemonStream<?> stream, CancelSignal cancel) throws CancelledException {

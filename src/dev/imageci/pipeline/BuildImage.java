@@ -1,5 +1,6 @@
 package dev.imageci.pipeline;
 
+import com.github.dockerjava.api.command.InspectImageResponse;
 import dev.imageci.config.Config;
 import dev.imageci.context.BuildContext;
 import dev.imageci.context.PreparedRootfs;
@@ -12,13 +13,14 @@ import dev.imageci.docker.DockerImages;
 import dev.imageci.docker.RegistryCredential;
 import dev.imageci.render.DockerfileRenderer;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
- * Step: the daemon builds the image under a temporary tag, reading the streamed context; a rootfs
- * refused while it streams fails the step with the rootfs' message.
+ * Step: the daemon builds the image under the references given, reading the streamed context; a
+ * rootfs refused while it streams fails the step with the rootfs' message.
  */
 final class BuildImage {
 
@@ -31,7 +33,7 @@ final class BuildImage {
   }
 
   /**
-   * Returns the image id.
+   * Returns the image built.
    *
    * @param dockerfile the rendered Dockerfile
    * @param labels the build labels for the rootfs' sha256 (null without a rootfs), asked for once
@@ -39,7 +41,7 @@ final class BuildImage {
    * @throws RootfsException when the rootfs fails its checks on the way to the daemon; the context
    *     then ends without a Dockerfile, so the daemon ran no step
    */
-  String call(
+  InspectImageResponse call(
       Config config,
       String dockerfile,
       Function<String, Map<String, String>> labels,
@@ -50,22 +52,22 @@ final class BuildImage {
     UnaryOperator<String> sent =
         sha256 -> DockerfileRenderer.withLabels(dockerfile, labels.apply(sha256));
     try (BuildContext.Stream tar = BuildContext.of(sent, rootfs, name).open()) {
-      String imageId;
+      InspectImageResponse image;
       try {
-        imageId = docker.build(tar, spec, cancel);
+        image = docker.build(tar, spec, cancel);
       } catch (DockerException e) {
         tar.throwIfRootfsRefused(); // the daemon's view of it (a cut stream) says less
         throw e;
       }
       tar.throwIfRootfsRefused();
-      return imageId;
+      return image;
     } catch (IOException e) {
       throw new DockerException("closing the build context failed: " + e.getMessage(), e);
     }
   }
 
   static BuildSpec spec(
-      String temporaryTag, BuildOptions options, RegistryCredential baseCredential) {
-    return new BuildSpec(temporaryTag, options.noCache(), options.pull(), baseCredential);
+      List<String> references, BuildOptions options, RegistryCredential baseCredential) {
+    return new BuildSpec(references, options.noCache(), options.pull(), baseCredential);
   }
 }

@@ -1,5 +1,6 @@
 package dev.imageci.pipeline;
 
+import com.github.dockerjava.api.command.InspectImageResponse;
 import dev.imageci.config.Config;
 import dev.imageci.context.PreparedRootfs;
 import dev.imageci.context.RootfsPolicy;
@@ -130,6 +131,8 @@ public final class BuildPipeline {
     private final BuildOptions options;
     private final Instant startedAt = clock.instant();
     private final Map<String, Long> stages = new LinkedHashMap<>();
+    // Only a smoke-tested image is built under a temporary tag, so that a failed test leaves the
+    // real tags alone; any other build gets its real tags from the builder, in the same request.
     private final String temporaryTag;
     private BuildRecording recording;
     private PreparedRootfs rootfs;
@@ -138,14 +141,15 @@ public final class BuildPipeline {
     private String imageId;
     private Long size;
     private Digest digest;
-    private boolean building;
+    private boolean temporaryTagLeft;
 
     Run(Config config, String configText, BuildOptions options) {
       this.config = config;
       this.configText = configText;
       this.options = options;
       this.tags = config.tags();
-      this.temporaryTag = config.image() + ":imageci-build-" + UUID.randomUUID();
+      this.temporaryTag =
+          config.test().isEmpty() ? null : config.image() + ":imageci-build-" + UUID.randomUUID();
     }
 
     BuildResult steps() {
@@ -164,7 +168,9 @@ public final class BuildPipeline {
           tags = stage("tags", () -> recording.resolve(config));
           buildAndTest();
         }
-        stage("tag", () -> tag(tags));
+        if (temporaryTag != null) {
+          stage("tag", () -> tag(tags));
+        }
         if (options.push()) {
           pushAndVerify(tags);
         }
@@ -175,7 +181,7 @@ public final class BuildPipeline {
       } catch (Exception e) {
         return result(BuildStatus.FAILED, message(e), false);
       } finally {
-        if (building) {
+        if (temporaryTagLeft) {
           removeQuietly(temporaryTag);
         }
       }
@@ -232,8 +238,12 @@ public final class BuildPipeline {
           config.from().isScratch()
               ? null
               : credentials.find(config.from().name().registryOrDefault()).orElse(null);
-      building = true;
-      imageId =
+      List<String> references =
+          temporaryTag != null
+              ? List.of(temporaryTag)
+              : tags.stream().map(tag -> config.image() + ":" + tag).toList();
+      temporaryTagLeft = temporaryTag != null;
+      InspectImageResponse built =
           stage(
               "build",
               () ->
@@ -243,8 +253,9 @@ public final class BuildPipeline {
                           dockerfile,
                           sha256 -> BuildLabels.of(ConfigHash.of(dockerfile, sha256), env),
                           rootfs,
-                          BuildImage.spec(temporaryTag, options, base)));
-      size = daemon.images().inspect(imageId).getSize();
+                          BuildImage.spec(references, options, base)));
+      imageId = built.getId();
+      size = built.getSize();
       if (!config.test().isEmpty()) {
         stage(
             "test",
@@ -258,6 +269,7 @@ public final class BuildPipeline {
     private Void tag(List<Tag> tags) throws Exception {
       cancel.check();
       new TagImage(daemon.images()).call(imageId, config.image(), tags, temporaryTag);
+      temporaryTagLeft = false;
       return null;
     }
 

@@ -20,7 +20,9 @@ class DockerImagesTest {
         InputStream context = new BuildContext("FROM scratch\n", null, null).open()) {
       new DockerImages(docker, line -> {})
           .build(
-              context, new BuildSpec("x:imageci-build-1", false, false, null), new CancelSignal());
+              context,
+              new BuildSpec(List.of("x:imageci-build-1"), false, false, null),
+              new CancelSignal());
     }
   }
 

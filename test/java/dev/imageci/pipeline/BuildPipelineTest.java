@@ -285,6 +285,7 @@ class BuildPipelineTest {
     assertThat(output.toString()).contains("smoke-said-this");
     assertThat(new Registry(form.image(), Optional.of(credential())).digestOf(new Tag("01")))
         .isEmpty();
+    assertThat(localTags(repository)).as("neither the temporary tag nor a real one").isEmpty();
     assertThat(
             client
                 .listContainersCmd()
@@ -447,6 +448,11 @@ class BuildPipelineTest {
     assertThat(two.tags()).as(two.error()).containsExactly(new Tag("02"), new Tag("latest"));
     assertThat(assertRecorded(two).autoTag()).isEqualTo("02");
     assertRecorded(one);
+    // Without a smoke test the builder gives the image its real tags; no temporary one, no tagging.
+    assertThat(two.stages()).containsKey("build").doesNotContainKey("tag");
+    assertThat(localTags(repository))
+        .filteredOn(reference -> !reference.contains("@"))
+        .containsExactlyInAnyOrder(repository + ":01", repository + ":02", repository + ":latest");
   }
 
   @Test
