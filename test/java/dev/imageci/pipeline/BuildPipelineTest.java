@@ -505,10 +505,12 @@ class BuildPipelineTest {
     String tag = Services.uniqueRepository("probe") + ":1";
     try (var context = new dev.imageci.context.BuildContext(dockerfile, null, null).open()) {
       String id =
-          images.build(
-              context,
-              new dev.imageci.docker.BuildSpec(tag, false, false, null),
-              new CancelSignal());
+          images
+              .build(
+                  context,
+                  new dev.imageci.docker.BuildSpec(List.of(tag), false, false, null),
+                  new CancelSignal())
+              .getId();
       client.removeImageCmd(id).withForce(true).exec();
     }
     return lines.toString();
