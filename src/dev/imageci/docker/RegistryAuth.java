@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -56,10 +58,23 @@ final class RegistryAuth {
     this.credential = credential;
   }
 
+  /**
+   * The registries (scheme and authority) that answered a challenge of this process with basic
+   * authentication: later commands send their own credential to them with the first request,
+   * instead of learning the scheme again from a 401 (a round trip before the history record and
+   * after the push of every build). Schemes only: no credential or token is kept between commands.
+   * A registry that has changed its scheme since answers 401 and is asked again.
+   */
+  private static final Set<String> BASIC_REGISTRIES = ConcurrentHashMap.newKeySet();
+
   /** Sends {@code request}, answering one authentication challenge; push asks for push access. */
   RegistryResponse send(HttpUriRequestBase request, boolean push) throws IOException {
     String actions = push ? "pull,push" : "pull";
+    String registry = registryOf(request);
     String known = headers.get(actions);
+    if (known == null && sendsBasic() && BASIC_REGISTRIES.contains(registry)) {
+      known = "Basic " + basic(credential);
+    }
     if (known != null) {
       request.setHeader("Authorization", known);
     }
@@ -72,15 +87,31 @@ final class RegistryAuth {
     if (header == null) {
       return response;
     }
+    if (header.startsWith("Basic ")) {
+      BASIC_REGISTRIES.add(registry);
+    }
     request.setHeader("Authorization", header);
     return execute(request);
+  }
+
+  private boolean sendsBasic() {
+    return credential != null && !credential.isIdentityToken();
+  }
+
+  private static String registryOf(HttpUriRequestBase request) throws IOException {
+    try {
+      URI uri = request.getUri();
+      return uri.getScheme() + "://" + uri.getRawAuthority();
+    } catch (URISyntaxException e) {
+      throw new IOException("not a registry address: " + e.getMessage(), e);
+    }
   }
 
   /** The Authorization header for a challenge, or null when there is nothing to answer with. */
   private String answer(String challenge, String actions) throws IOException {
     String scheme = challenge.split(" ", 2)[0].toLowerCase(Locale.ROOT);
     if (scheme.equals("basic")) {
-      if (credential == null || credential.isIdentityToken()) {
+      if (!sendsBasic()) {
         return null;
       }
       String basic = "Basic " + basic(credential);

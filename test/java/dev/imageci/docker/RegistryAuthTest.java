@@ -41,6 +41,8 @@ class RegistryAuthTest {
   private final Map<String, byte[]> manifests = new ConcurrentHashMap<>();
   private final Map<String, String> types = new ConcurrentHashMap<>();
   private volatile boolean digestOnHead = true;
+  private volatile boolean basicOnly;
+  private final List<String> manifestAuthorizations = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void startRegistry() throws IOException {
@@ -125,6 +127,32 @@ class RegistryAuthTest {
     assertThat(registry(alice("s3cret")).digestOf(new Tag("1.0"))).contains(Digest.parse(DIGEST));
   }
 
+  @Test
+  void aRegistryThatAskedForBasicOnceGetsTheCredentialWithTheFirstRequestAfterwards()
+      throws Exception {
+    basicOnly = true;
+    String basic = "Basic " + Base64.getEncoder().encodeToString("alice:s3cret".getBytes());
+
+    assertThat(registry(alice("s3cret")).digestOf(new Tag("1.0"))).contains(Digest.parse(DIGEST));
+    assertThat(manifestAuthorizations).containsExactly("none", basic);
+    manifestAuthorizations.clear();
+    // A later command: a client of its own, which keeps no header, only that basic is the scheme.
+    assertThat(registry(alice("s3cret")).digestOf(new Tag("1.0"))).contains(Digest.parse(DIGEST));
+    assertThat(manifestAuthorizations).containsExactly(basic);
+    assertThat(tokenRequests).isEmpty();
+  }
+
+  @Test
+  void aRegistryThatMovedFromBasicToTokensIsAnsweredWithAToken() throws Exception {
+    basicOnly = true;
+    assertThat(registry(alice("s3cret")).digestOf(new Tag("1.0"))).contains(Digest.parse(DIGEST));
+    basicOnly = false;
+
+    assertThat(registry(alice("s3cret")).digestOf(new Tag("1.0"))).contains(Digest.parse(DIGEST));
+    assertThat(tokenRequests)
+        .containsExactly("GET alice scope=repository:team/app:pull service=fake-registry");
+  }
+
   private void token(HttpExchange exchange) throws IOException {
     String query = exchange.getRequestURI().getRawQuery();
     Map<String, String> form =
@@ -167,6 +195,16 @@ class RegistryAuthTest {
     String reference =
         exchange.getRequestURI().getPath().substring("/v2/team/app/manifests/".length());
     String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+    manifestAuthorizations.add(authorization == null ? "none" : authorization);
+    if (basicOnly) {
+      String expected = "Basic " + Base64.getEncoder().encodeToString("alice:s3cret".getBytes());
+      if (!expected.equals(authorization)) {
+        exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"fake-registry\"");
+        send(exchange, 401, "{\"errors\":[{\"code\":\"UNAUTHORIZED\"}]}", null);
+        return;
+      }
+      authorization = "Bearer pull-token"; // let the basic request read below
+    }
     boolean put = exchange.getRequestMethod().equals("PUT");
     String needed = put ? "Bearer push-token" : null;
     boolean allowed =
