@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,20 +84,8 @@ public final class HistoryRecorder implements AutoCloseable {
    * {@link RecordedBuild#reuseIfUnchanged} makes wait for it. {@link #close} waits for it too.
    */
   public void catchUpInBackground() {
-    CompletableFuture<CatchUp> done = new CompletableFuture<>();
-    caughtUp = done;
-    Thread thread =
-        new Thread(
-            () -> {
-              try {
-                done.complete(catchUp());
-              } finally {
-                done.complete(new CatchUp(0, List.of())); // catchUp() logs its own failures
-              }
-            },
-            "imageci-history-catch-up");
-    thread.setDaemon(true);
-    thread.start();
+    // catchUp() logs its own failures.
+    caughtUp = onItsOwnThread("imageci-history-catch-up", this::catchUp, new CatchUp(0, List.of()));
   }
 
   /** Waits for a {@link #catchUpInBackground} under way, if any. */
@@ -128,22 +117,32 @@ public final class HistoryRecorder implements AutoCloseable {
     if (explicitTags.isEmpty()) {
       return;
     }
-    CompletableFuture<String> digest = new CompletableFuture<>();
-    if (priorDigests.putIfAbsent(priorDigestKey(image, explicitTags), digest) != null) {
-      return;
-    }
+    priorDigests.computeIfAbsent(
+        priorDigestKey(image, explicitTags),
+        key ->
+            onItsOwnThread("imageci-prior-digest", () -> currentDigest(image, explicitTags), null));
+  }
+
+  /**
+   * Runs {@code work} on a daemon thread of its own; the future gets its result, or {@code
+   * fallback} whatever went wrong, so that nobody waiting on it waits forever.
+   */
+  private static <T> CompletableFuture<T> onItsOwnThread(
+      String name, Supplier<T> work, T fallback) {
+    CompletableFuture<T> done = new CompletableFuture<>();
     Thread thread =
         new Thread(
             () -> {
               try {
-                digest.complete(currentDigest(image, explicitTags));
+                done.complete(work.get());
               } finally {
-                digest.complete(null); // whatever went wrong, start() must not wait forever
+                done.complete(fallback);
               }
             },
-            "imageci-prior-digest");
+            name);
     thread.setDaemon(true);
     thread.start();
+    return done;
   }
 
   /** Records a new attempt as running and returns its handle. */
