@@ -237,13 +237,7 @@ class BuildContextTest {
       assertThatThrownBy(() -> copyUntilFailure(context, sent)).isInstanceOf(IOException.class);
       assertThatThrownBy(context::throwIfRootfsRefused)
           .isInstanceOf(RootfsException.class)
-          .hasMessage(
-              "rootfs "
-                  + file
-                  + ": sha256 mismatch: the form expects "
-                  + expected
-                  + " but the archive has "
-                  + actual);
+          .hasMessage(RootfsPreparerTest.shaMismatch(file, expected, actual));
     }
     assertThat(sent.size()).as("the rootfs' bytes went out").isGreaterThanOrEqualTo(2 << 20);
     assertThat(sent.toString(StandardCharsets.ISO_8859_1)).doesNotContain("Dockerfile");

@@ -33,6 +33,16 @@ class RootfsPreparerTest {
   private final RootfsPreparer preparer = new RootfsPreparer(RootfsPolicy.defaults());
 
   /** A small but real-shaped rootfs: busybox with its applet links, a hardlink, a set-gid dir. */
+  /** The message of a rootfs refused for not being what the form's sha256 says. */
+  static String shaMismatch(Path file, String expected, String actual) {
+    return "rootfs "
+        + file
+        + ": sha256 mismatch: the form expects "
+        + expected
+        + " but the archive has "
+        + actual;
+  }
+
   static Tarballs goodRootfs() {
     return tar()
         .dir("./")
@@ -401,13 +411,7 @@ class RootfsPreparerTest {
 
     assertThatThrownBy(() -> preparer.prepareForUpload(local(file, expected, false)))
         .isInstanceOf(RootfsException.class)
-        .hasMessage(
-            "rootfs "
-                + file
-                + ": sha256 mismatch: the form expects "
-                + expected
-                + " but the archive has "
-                + actual);
+        .hasMessage(shaMismatch(file, expected, actual));
     assertThat(preparer.prepareForUpload(local(file, "sha256:" + actual.toUpperCase(), false)))
         .extracting(PreparedRootfs::sha256)
         .isEqualTo(actual);

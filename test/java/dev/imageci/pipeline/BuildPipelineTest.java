@@ -391,13 +391,7 @@ class BuildPipelineTest {
     BuildResult built = pipeline(withCredentials()).run(form, "form", options(true));
     assertThat(built.status()).as(built.error()).isEqualTo(BuildStatus.SUCCEEDED);
 
-    BuildResult forced =
-        pipeline(withCredentials())
-            .run(
-                form,
-                "form",
-                new BuildOptions(
-                    true, false, false, false, Duration.ofMinutes(10), null, null, true));
+    BuildResult forced = pipeline(withCredentials()).run(form, "form", forcedPush());
 
     assertThat(forced.status()).as(forced.error()).isEqualTo(BuildStatus.SUCCEEDED);
     assertThat(forced.stages()).containsKeys("build", "push").doesNotContainKey("reuse");
@@ -412,13 +406,7 @@ class BuildPipelineTest {
     Map<String, String> env = withCredentials();
     env.put("BUILD_URL", "https://jenkins.example.com/job/a b/7/\nRUN touch /injected");
 
-    BuildResult result =
-        pipeline(env)
-            .run(
-                form,
-                "form",
-                new BuildOptions(
-                    true, false, false, false, Duration.ofMinutes(10), null, null, true));
+    BuildResult result = pipeline(env).run(form, "form", forcedPush());
 
     assertThat(result.status()).as(result.error()).isEqualTo(BuildStatus.SUCCEEDED);
     BuildRecord record = assertRecorded(result);
@@ -625,6 +613,10 @@ class BuildPipelineTest {
 
   private BuildOptions options(boolean push) {
     return new BuildOptions(push, false, false, false, Duration.ofMinutes(10), null, null, false);
+  }
+
+  private BuildOptions forcedPush() {
+    return new BuildOptions(true, false, false, false, Duration.ofMinutes(10), null, null, true);
   }
 
   private Map<String, String> withCredentials() {
