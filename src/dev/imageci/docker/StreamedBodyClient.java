@@ -37,7 +37,9 @@ import org.apache.hc.core5.util.Timeout;
 
 /**
  * Sends requests that stream a body (the build context) itself, in chunks of up to {@value
- * #CHUNK_BYTES} bytes, and passes every other request to docker-java's transport unchanged.
+ * #CHUNK_BYTES} bytes, and passes every other request to docker-java's transport unchanged. A build
+ * context writes itself into the body, on the sending thread, and its writes are the chunks (pieces
+ * of 64 KiB to 1 MiB of the rootfs).
  *
  * <p>docker-java's transport copies a streamed body 4 KiB at a time, and the daemon pays for every
  * chunk: a 1 GiB context took twice as long to arrive as the same bytes sent in large chunks.
@@ -158,7 +160,7 @@ final class StreamedBodyClient implements DockerHttpClient {
     public void writeTo(OutputStream out) throws IOException {
       try (InputStream in = body) {
         if (body instanceof BuildContext.Stream) {
-          in.transferTo(out); // its own buffers, each written whole: no copy on the way
+          in.transferTo(out); // written straight into the body: no pipe, no copy on the way
           return;
         }
         byte[] buffer = new byte[CHUNK_BYTES];

@@ -1,9 +1,12 @@
 package dev.imageci.context;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.imageci.context.Tarballs.Compression;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -175,26 +178,164 @@ class BuildContextTest {
             .write(dir.resolve("rootfs.tar.gz"), Compression.GZIP);
     PreparedRootfs prepared = onTheWay ? prepareHashedOnTheWay(file, null) : prepareForUpload(file);
 
+    String sent = refusedBeforeTheDockerfile(prepared, BuildContextTest::copyUntilFailure, message);
+
+    assertThat(sent).doesNotContain("CMD [");
+    if (onTheWay) {
+      assertThat(prepared.sha256()).as("no hash of a refused rootfs").isNull();
+    }
+  }
+
+  @Test
+  void aRootfsRefusedWhileTheStreamIsReadFailsTheReadBeforeTheDockerfile() throws Exception {
+    Path file =
+        Tarballs.tar()
+            .random("padding", 3 << 20)
+            .file("bin/su", "x", 04755)
+            .write(dir.resolve("rootfs.tar"), Compression.NONE);
+    PreparedRootfs prepared = prepareHashedOnTheWay(file, null);
+
+    refusedBeforeTheDockerfile(prepared, BuildContextTest::readUntilFailure, "bin/su");
+
+    assertThat(prepared.sha256()).isNull();
+  }
+
+  /**
+   * Takes the context of a rootfs to be refused over its 3 MiB of leading bytes out with {@code
+   * copy}, checks that it failed with the refusal before the Dockerfile, and returns what went out.
+   */
+  private static String refusedBeforeTheDockerfile(
+      PreparedRootfs prepared, Copy copy, String message) throws Exception {
     ByteArrayOutputStream sent = new ByteArrayOutputStream();
     try (BuildContext.Stream context =
         BuildContext.of(sha256 -> DOCKERFILE, prepared, "rootfs.tar.gz").open()) {
 
-      assertThatThrownBy(() -> copyUntilFailure(context, sent))
+      assertThatThrownBy(() -> copy.until(context, sent))
           .isInstanceOf(IOException.class)
           .hasMessageContaining("writing the build context failed")
           .hasMessageContaining(message);
       assertThatThrownBy(context::throwIfRootfsRefused)
           .isInstanceOf(RootfsException.class)
-          .hasMessageStartingWith("rootfs " + file + ": ")
+          .hasMessageStartingWith("rootfs " + prepared.file() + ": ")
           .hasMessageContaining(message);
     }
     String text = sent.toString(StandardCharsets.ISO_8859_1);
     assertThat(sent.size()).as("bytes sent before the refusal").isGreaterThan(3 << 20);
     assertThat(text).as("no Dockerfile entry was sent").doesNotContain("Dockerfile");
-    assertThat(text).doesNotContain("CMD [");
-    if (onTheWay) {
-      assertThat(prepared.sha256()).as("no hash of a refused rootfs").isNull();
+    return text;
+  }
+
+  /** A way of taking the context out, until it fails or ends. */
+  private interface Copy {
+    void until(InputStream context, OutputStream sent) throws IOException;
+  }
+
+  @Test
+  void sendingTheStreamGivesTheSameBytesAsReadingIt() throws Exception {
+    Path file =
+        RootfsPreparerTest.goodRootfs()
+            .random("big", 3 << 20)
+            .write(dir.resolve("rootfs.tar"), Compression.NONE);
+
+    ByteArrayOutputStream sent = new ByteArrayOutputStream();
+    long count;
+    try (BuildContext.Stream context =
+        BuildContext.of(
+                sha256 -> DOCKERFILE + "# " + sha256, prepareHashedOnTheWay(file, null), "r")
+            .open()) {
+      count = context.transferTo(sent);
     }
+    byte[] read;
+    try (BuildContext.Stream context =
+        BuildContext.of(
+                sha256 -> DOCKERFILE + "# " + sha256, prepareHashedOnTheWay(file, null), "r")
+            .open()) {
+      read = context.readAllBytes();
+    }
+
+    assertThat(sent.toByteArray()).isEqualTo(read);
+    assertThat(count).isEqualTo(read.length);
+    assertThat(read.length % 512).as("whole tar blocks").isZero();
+    assertThat(new String(read(new ByteArrayInputStream(read)).get("Dockerfile"), UTF_8))
+        .isEqualTo(DOCKERFILE + "# " + Tarballs.sha256(Files.readAllBytes(file)));
+  }
+
+  @Test
+  void sendingAStreamPartlyReadSendsTheRestThroughThePipe() throws Exception {
+    Path file = Tarballs.tar().random("a", 3 << 20).write(dir.resolve("r.tar"), Compression.NONE);
+    byte[] whole;
+    try (InputStream context = new BuildContext(DOCKERFILE, file, "rootfs.tar").open()) {
+      whole = context.readAllBytes();
+    }
+
+    ByteArrayOutputStream sent = new ByteArrayOutputStream();
+    try (InputStream context = new BuildContext(DOCKERFILE, file, "rootfs.tar").open()) {
+      sent.write(context.readNBytes(1000));
+      context.transferTo(sent);
+    }
+
+    assertThat(sent.toByteArray()).isEqualTo(whole);
+  }
+
+  @Test
+  void aStreamSentWholeCannotBeReadAgain() throws Exception {
+    try (InputStream context = new BuildContext("FROM scratch\n", null, null).open()) {
+      context.transferTo(OutputStream.nullOutputStream());
+
+      assertThatThrownBy(context::read).hasMessageContaining("already written out whole");
+    }
+  }
+
+  @Test
+  void closingTheStreamStopsASendUnderWay() throws Exception {
+    Path file = Tarballs.tar().random("a", 3 << 20).write(dir.resolve("r.tar"), Compression.NONE);
+    ByteArrayOutputStream sent = new ByteArrayOutputStream();
+    BuildContext.Stream context = new BuildContext(DOCKERFILE, file, "rootfs.tar").open();
+    OutputStream closesOnFirstWrite =
+        new OutputStream() {
+          @Override
+          public void write(int b) {
+            sent.write(b);
+          }
+
+          @Override
+          public void write(byte[] bytes, int offset, int length) throws IOException {
+            sent.write(bytes, offset, length);
+            context.close(); // as the build's end would, from another thread
+          }
+        };
+
+    assertThatThrownBy(() -> context.transferTo(closesOnFirstWrite))
+        .hasMessageContaining("writing the build context failed")
+        .hasMessageContaining("closed while it was being written");
+    assertThat(sent.size()).isLessThan(3 << 20);
+    assertThatCode(context::throwIfRootfsRefused)
+        .as("not the rootfs' fault")
+        .doesNotThrowAnyException();
+  }
+
+  @Test
+  void aRootfsPastWhatOctalTarFieldsHoldGetsABinarySize() throws Exception {
+    long size = 9L << 30; // the octal size field ends at 8 GiB - 1
+
+    TarArchiveEntry entry = new TarArchiveEntry(BuildContext.header("rootfs.tar", size));
+
+    assertThat(entry.getSize()).isEqualTo(size);
+    assertThat(entry.getName()).isEqualTo("rootfs.tar");
+    assertThat(entry.isFile()).isTrue();
+  }
+
+  @Test
+  void headersHoldFixedOwnersModeAndTime() throws Exception {
+    byte[] header = BuildContext.header("Dockerfile", 42);
+
+    TarArchiveEntry entry = new TarArchiveEntry(header);
+    assertThat(header).hasSize(512);
+    assertThat(entry.getSize()).isEqualTo(42);
+    assertThat(entry.getMode() & 07777).isEqualTo(0644);
+    assertThat(entry.getLongUserId()).isZero();
+    assertThat(entry.getLongGroupId()).isZero();
+    assertThat(entry.getLastModifiedTime().toMillis()).isZero();
   }
 
   @Test
@@ -329,8 +470,13 @@ class BuildContextTest {
         .prepareHashedOnTheWay(RootfsPreparerTest.local(file, sha256, false));
   }
 
-  /** Copies what the stream gives until it fails (or ends), like the HTTP client does. */
+  /** Sends the stream as the HTTP client does; what went out before a failure stays in sent. */
   private static void copyUntilFailure(InputStream context, OutputStream sent) throws IOException {
+    context.transferTo(sent);
+  }
+
+  /** Reads the stream as a client without transferTo does, keeping what it read. */
+  private static void readUntilFailure(InputStream context, OutputStream sent) throws IOException {
     byte[] buffer = new byte[64 * 1024];
     for (int read; (read = context.read(buffer)) >= 0; ) {
       sent.write(buffer, 0, read);

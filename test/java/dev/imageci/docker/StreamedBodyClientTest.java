@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient.Request;
 import com.github.dockerjava.transport.DockerHttpClient.Response;
+import dev.imageci.context.BuildContext;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -16,6 +17,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +27,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Against a daemon stand-in on loopback that records the HTTP chunks as they arrive. */
 class StreamedBodyClientTest {
@@ -36,6 +40,52 @@ class StreamedBodyClientTest {
     new Random(3).nextBytes(body);
     List<Integer> chunks = new ArrayList<>();
     ByteArrayOutputStream received = new ByteArrayOutputStream();
+
+    String requestLine =
+        send(
+            new ByteArrayInputStream(body),
+            chunks,
+            received,
+            response -> {
+              assertThat(response.getHeader("Content-Type")).isEqualTo("application/json");
+              assertThat(new String(response.getBody().readAllBytes(), StandardCharsets.UTF_8))
+                  .isEqualTo(ANSWER);
+            });
+
+    assertThat(requestLine).isEqualTo("POST /v1.41/build?t=x HTTP/1.1");
+    assertThat(received.toByteArray()).isEqualTo(body);
+    assertThat(chunks)
+        .as("chunk sizes")
+        .containsExactly(StreamedBodyClient.CHUNK_BYTES, 1 << 20, 1 << 20, 12345);
+  }
+
+  @Test
+  void aBuildContextWritesItselfIntoTheBodyInLargeChunks(@TempDir Path dir) throws Exception {
+    byte[] rootfs = new byte[3 << 20];
+    new Random(5).nextBytes(rootfs);
+    Path file = Files.write(dir.resolve("rootfs.tar"), rootfs);
+    ByteArrayOutputStream expected = new ByteArrayOutputStream();
+    new BuildContext("FROM scratch\n", file, "rootfs.tar").writeTo(expected);
+    List<Integer> chunks = new ArrayList<>();
+    ByteArrayOutputStream received = new ByteArrayOutputStream();
+
+    try (InputStream context = new BuildContext("FROM scratch\n", file, "rootfs.tar").open()) {
+      send(context, chunks, received, response -> {});
+    }
+
+    assertThat(received.toByteArray()).isEqualTo(expected.toByteArray());
+    // Its own writes are the chunks: three mebibytes of rootfs, then the Dockerfile and the end
+    // (never the tar block by block).
+    assertThat(chunks).hasSizeLessThanOrEqualTo(6);
+  }
+
+  /**
+   * Sends {@code body} as a build's to a stand-in daemon, checks the answer is a 200 and passes it
+   * to {@code check}; returns the request line the stand-in read.
+   */
+  private static String send(
+      InputStream body, List<Integer> chunks, ByteArrayOutputStream received, Check check)
+      throws Exception {
     try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       CompletableFuture<String> requestLine =
           CompletableFuture.supplyAsync(() -> answerOnce(server, chunks, received));
@@ -46,20 +96,17 @@ class StreamedBodyClientTest {
                       .method(Request.Method.POST)
                       .path("/v1.41/build?t=x")
                       .putHeader("Content-Type", "application/x-tar")
-                      .body(new ByteArrayInputStream(body))
+                      .body(body)
                       .build())) {
-
         assertThat(response.getStatusCode()).isEqualTo(200);
-        assertThat(response.getHeader("Content-Type")).isEqualTo("application/json");
-        assertThat(new String(response.getBody().readAllBytes(), StandardCharsets.UTF_8))
-            .isEqualTo(ANSWER);
+        check.accept(response);
       }
-      assertThat(requestLine.get(30, TimeUnit.SECONDS)).isEqualTo("POST /v1.41/build?t=x HTTP/1.1");
+      return requestLine.get(30, TimeUnit.SECONDS);
     }
-    assertThat(received.toByteArray()).isEqualTo(body);
-    assertThat(chunks)
-        .as("chunk sizes")
-        .containsExactly(StreamedBodyClient.CHUNK_BYTES, 1 << 20, 1 << 20, 12345);
+  }
+
+  private interface Check {
+    void accept(Response response) throws IOException;
   }
 
   @Test
