@@ -138,7 +138,8 @@ class LauncherIT {
         .filteredOn(call -> call.contains(ResidentServer.class.getName()))
         .singleElement()
         .asString()
-        .contains("-XX:Tier4InvocationThreshold=100000", "-XX:+UseSerialGC");
+        .contains("-XX:Tier4InvocationThreshold=100000", "-XX:+UseSerialGC")
+        .contains("-XX:Tier3InvocationThreshold=40");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(residentDirectory)))
         .isEqualTo("rwx------");
     Path socket = awaitSocket();

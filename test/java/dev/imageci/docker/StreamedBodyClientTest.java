@@ -1,5 +1,6 @@
 package dev.imageci.docker;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.dockerjava.transport.DockerHttpClient;
@@ -46,10 +47,9 @@ class StreamedBodyClientTest {
             new ByteArrayInputStream(body),
             chunks,
             received,
-            response -> {
+            (response, answer) -> {
               assertThat(response.getHeader("Content-Type")).isEqualTo("application/json");
-              assertThat(new String(response.getBody().readAllBytes(), StandardCharsets.UTF_8))
-                  .isEqualTo(ANSWER);
+              assertThat(answer).isEqualTo(ANSWER);
             });
 
     assertThat(requestLine).isEqualTo("POST /v1.41/build?t=x HTTP/1.1");
@@ -70,7 +70,7 @@ class StreamedBodyClientTest {
     ByteArrayOutputStream received = new ByteArrayOutputStream();
 
     try (InputStream context = new BuildContext("FROM scratch\n", file, "rootfs.tar").open()) {
-      send(context, chunks, received, response -> {});
+      send(context, chunks, received, (response, answer) -> {});
     }
 
     assertThat(received.toByteArray()).isEqualTo(expected.toByteArray());
@@ -81,7 +81,7 @@ class StreamedBodyClientTest {
 
   /**
    * Sends {@code body} as a build's to a stand-in daemon, checks the answer is a 200 and passes it
-   * to {@code check}; returns the request line the stand-in read.
+   * and its body to {@code check}; returns the request line the stand-in read.
    */
   private static String send(
       InputStream body, List<Integer> chunks, ByteArrayOutputStream received, Check check)
@@ -99,14 +99,15 @@ class StreamedBodyClientTest {
                       .body(body)
                       .build())) {
         assertThat(response.getStatusCode()).isEqualTo(200);
-        check.accept(response);
+        // Read to the end: closing a response early would drop the connection under the stand-in.
+        check.accept(response, new String(response.getBody().readAllBytes(), UTF_8));
       }
       return requestLine.get(30, TimeUnit.SECONDS);
     }
   }
 
   private interface Check {
-    void accept(Response response) throws IOException;
+    void accept(Response response, String body);
   }
 
   @Test
