@@ -202,10 +202,9 @@ public final class BuildContext {
       return pipe.source();
     }
 
-    // The same message as the pipe's reader gives for a failed writer.
     private IOException failed(Exception e) {
       noteRefusal(e);
-      return new IOException("writing the build context failed: " + e.getMessage(), e);
+      return ChunkPipe.writerFailed(e);
     }
 
     private void noteRefusal(Exception e) {

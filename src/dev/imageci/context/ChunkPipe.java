@@ -44,6 +44,11 @@ final class ChunkPipe {
 
   private record Chunk(byte[] bytes, int length, IOException failure) {}
 
+  /** What whoever takes the context out is told of a failure to write it. */
+  static IOException writerFailed(Exception failure) {
+    return new IOException("writing the build context failed: " + failure.getMessage(), failure);
+  }
+
   final class Sink extends OutputStream {
     private byte[] buffer;
     private int length;
@@ -177,7 +182,7 @@ final class ChunkPipe {
         return true;
       }
       if (failure != null) {
-        throw new IOException("writing the build context failed: " + failure.getMessage(), failure);
+        throw writerFailed(failure);
       }
       if (ended) {
         return false;

@@ -6,9 +6,6 @@ import dev.imageci.image.Tag;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Optional;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpHead;
@@ -90,7 +87,7 @@ public final class Registry implements TagDigests {
     String what = "tagging " + repository + "@" + digest + " as " + tag;
     RegistryResponse manifest = send(new HttpGet(uri(digest.value())), what, false);
     requireOk(manifest, what);
-    Digest read = Digest.parse("sha256:" + sha256(manifest.body()));
+    Digest read = Digest.of(manifest.body());
     if (!read.equals(digest)) {
       throw new RegistryException(what + " failed: the registry sent a manifest with " + read);
     }
@@ -118,7 +115,7 @@ public final class Registry implements TagDigests {
     // Not every registry names the digest on HEAD; the manifest's own bytes then say it.
     RegistryResponse get = send(new HttpGet(uri(reference)), doing, false);
     requireOk(get, doing);
-    return Optional.of(Digest.parse("sha256:" + sha256(get.body())));
+    return Optional.of(Digest.of(get.body()));
   }
 
   private RegistryResponse send(HttpUriRequestBase request, String what, boolean push)
@@ -153,14 +150,6 @@ public final class Registry implements TagDigests {
                   + " in the Docker config or IMAGECI_REGISTRY_USER/IMAGECI_REGISTRY_PASSWORD)");
     }
     return problem;
-  }
-
-  static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
-    }
   }
 
   static String text(byte[] bytes) {

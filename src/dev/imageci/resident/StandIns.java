@@ -2,6 +2,8 @@ package dev.imageci.resident;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.imageci.image.Digest;
+import dev.imageci.image.ImageName;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,9 +11,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -117,15 +116,15 @@ final class StandIns implements AutoCloseable {
     try (InputStream context = exchange.getRequestBody()) {
       context.transferTo(OutputStream.nullOutputStream());
     }
-    String id = sha256(("build " + builds.incrementAndGet()).getBytes(StandardCharsets.UTF_8));
+    Digest id = Digest.of(("build " + builds.incrementAndGet()).getBytes(StandardCharsets.UTF_8));
     List<String> tags = query(exchange, "t");
-    tags.forEach(tag -> images.put(tag, "sha256:" + id));
+    tags.forEach(tag -> images.put(tag, id.value()));
     StringBuilder stream = new StringBuilder();
     stream.append(line("{\"stream\":\"Step 1/2 : FROM scratch\\n\"}"));
     stream.append(line("{\"stream\":\" ---\\u003e Running in 0123456789ab\\n\"}"));
     stream.append(line("{\"stream\":\"Step 2/2 : CMD [\\\"x\\\"]\\n\"}"));
-    stream.append(line("{\"aux\":{\"ID\":\"sha256:" + id + "\"}}"));
-    stream.append(line("{\"stream\":\"Successfully built " + id.substring(0, 12) + "\\n\"}"));
+    stream.append(line("{\"aux\":{\"ID\":\"" + id + "\"}}"));
+    stream.append(line("{\"stream\":\"Successfully built " + id.shortHex() + "\\n\"}"));
     for (String tag : tags) {
       stream.append(line("{\"stream\":\"Successfully tagged " + tag + "\\n\"}"));
     }
@@ -156,8 +155,8 @@ final class StandIns implements AutoCloseable {
     byte[] manifest =
         ("{\"schemaVersion\":2,\"mediaType\":\"" + MANIFEST_TYPE + "\",\"config\":\"" + id + "\"}")
             .getBytes(StandardCharsets.UTF_8);
-    String digest = "sha256:" + sha256(manifest);
-    String name = repository.substring(repository.indexOf('/') + 1);
+    Digest digest = Digest.of(manifest);
+    String name = ImageName.parse(repository).path();
     manifests.put(name + ":" + tag, manifest);
     manifests.put(name + "@" + digest, manifest);
     send(
@@ -201,10 +200,10 @@ final class StandIns implements AutoCloseable {
     String method = exchange.getRequestMethod();
     if (method.equals("PUT")) {
       byte[] manifest = exchange.getRequestBody().readAllBytes();
-      String digest = "sha256:" + sha256(manifest);
+      Digest digest = Digest.of(manifest);
       manifests.put(key, manifest);
       manifests.put(match.group(1) + "@" + digest, manifest);
-      exchange.getResponseHeaders().set("Docker-Content-Digest", digest);
+      exchange.getResponseHeaders().set("Docker-Content-Digest", digest.value());
       exchange.sendResponseHeaders(201, -1);
       return;
     }
@@ -213,7 +212,7 @@ final class StandIns implements AutoCloseable {
       send(exchange, 404, "application/json", "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\"}]}");
       return;
     }
-    exchange.getResponseHeaders().set("Docker-Content-Digest", "sha256:" + sha256(manifest));
+    exchange.getResponseHeaders().set("Docker-Content-Digest", Digest.of(manifest).value());
     exchange.getResponseHeaders().set("Content-Type", MANIFEST_TYPE);
     if (method.equals("HEAD")) {
       exchange.sendResponseHeaders(200, -1);
@@ -249,14 +248,6 @@ final class StandIns implements AutoCloseable {
 
   private static String decode(String text) {
     return URLDecoder.decode(text, StandardCharsets.UTF_8);
-  }
-
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
-    }
   }
 
   @Override

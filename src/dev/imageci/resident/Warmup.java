@@ -106,14 +106,13 @@ final class Warmup {
                   standIns.dockerHost()),
               directory,
               Invocation.Cancellation.NONE);
-      PrintWriter discard = new PrintWriter(OutputStream.nullOutputStream());
       PrintWriter out = new PrintWriter(output.stdout(), true);
       PrintWriter err = new PrintWriter(output.stderr(), true);
       RoutedOutput.runFor(
           output,
           () -> {
             for (int i = 0; i < RENDERS; i++) {
-              ImageCi.run(invocation, discard, discard, "render", form.toString());
+              ImageCi.run(invocation, out, err, "render", form.toString());
             }
             for (int round = 0; round < ROUNDS; round++) {
               for (List<String> options : BUILDS) {

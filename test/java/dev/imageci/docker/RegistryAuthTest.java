@@ -33,8 +33,7 @@ class RegistryAuthTest {
   private static final String MANIFEST =
       "{\n   \"schemaVersion\": 2,\n   \"mediaType\": \"application/vnd.oci.image.manifest.v1+json\"\n}";
   private static final String MANIFEST_TYPE = "application/vnd.oci.image.manifest.v1+json";
-  private static final String DIGEST =
-      "sha256:" + Registry.sha256(MANIFEST.getBytes(StandardCharsets.UTF_8));
+  private static final String DIGEST = Digest.of(MANIFEST.getBytes(StandardCharsets.UTF_8)).value();
 
   private HttpServer server;
   private final List<String> tokenRequests = new CopyOnWriteArrayList<>();
@@ -230,7 +229,7 @@ class RegistryAuthTest {
       byte[] body = exchange.getRequestBody().readAllBytes();
       manifests.put(reference, body);
       types.put(reference, exchange.getRequestHeaders().getFirst("Content-Type"));
-      exchange.getResponseHeaders().add("Docker-Content-Digest", "sha256:" + Registry.sha256(body));
+      exchange.getResponseHeaders().add("Docker-Content-Digest", Digest.of(body).value());
       send(exchange, 201, "", null);
       return;
     }
